@@ -1,0 +1,11 @@
+import { MarginsPage } from '@/lib/content/runtime';
+import { arxivAdapter } from '@/lib/sites/arxiv';
+import { SITE_MATCHES } from '@/lib/sites/hosts';
+
+export default defineContentScript({
+  matches: [...SITE_MATCHES.arxiv],
+  runAt: 'document_idle',
+  main(ctx) {
+    void new MarginsPage(arxivAdapter, ctx).start();
+  },
+});

@@ -1,0 +1,159 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { browser } from 'wxt/browser';
+import { PaperRow } from '@/components/PaperRow';
+import { PopupHeader, PageNotice } from '@/components/PopupParts';
+import { db } from '@/lib/db';
+import { countStarred, getViews, listTags } from '@/lib/db/repository';
+import { ask } from '@/lib/messaging/client';
+import type { PageCard, PageCardsReply } from '@/lib/messaging/protocol';
+import { EMPTY_VIEW } from '@/lib/model';
+import './popup.css';
+
+type PageState = { status: 'loading' } | { status: 'none'; reason: string } | { status: 'ok'; page: PageCardsReply };
+
+/** The tab the popup describes: the active tab, or `?tab=<id>` (used when the popup is opened as a page). */
+async function targetTabId(): Promise<number | undefined> {
+  const param = new URLSearchParams(location.search).get('tab');
+  if (param && /^\d+$/.test(param)) return Number(param);
+  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+  return tab?.id;
+}
+
+async function loadPage(): Promise<PageState> {
+  const tabId = await targetTabId();
+  if (tabId === undefined) return { status: 'none', reason: 'no-tab' };
+  try {
+    const page = (await browser.tabs.sendMessage(tabId, { type: 'page.cards' })) as PageCardsReply | undefined;
+    return page ? { status: 'ok', page } : { status: 'none', reason: 'no-script' };
+  } catch {
+    return { status: 'none', reason: 'no-script' };
+  }
+}
+
+export function PopupApp() {
+  const [page, setPage] = useState<PageState>({ status: 'loading' });
+  const [filter, setFilter] = useState('');
+  const [active, setActive] = useState(0);
+  const [open, setOpen] = useState<'tag' | 'note' | null>(null);
+  const filterRef = useRef<HTMLInputElement>(null);
+  const listRef = useRef<HTMLUListElement>(null);
+
+  useEffect(() => {
+    void loadPage().then(setPage);
+  }, []);
+
+  const cards: PageCard[] = page.status === 'ok' ? page.page.cards : [];
+  const ids = useMemo(() => cards.map((c) => c.id), [cards]);
+  const views = useLiveQuery(() => getViews(db, ids), [ids]) ?? {};
+  const starredTotal = useLiveQuery(() => countStarred(db), []);
+  const tags = useLiveQuery(() => listTags(db), []) ?? [];
+  const tagColors = useMemo(() => Object.fromEntries(tags.map((t) => [t.name, t.color])), [tags]);
+  const tagNames = useMemo(() => tags.map((t) => t.name), [tags]);
+
+  const needle = filter.trim().toLowerCase();
+  const shown = cards.filter((c) => {
+    if (!needle) return true;
+    const v = views[c.id];
+    return (
+      c.title.toLowerCase().includes(needle) ||
+      c.authors.some((a) => a.toLowerCase().includes(needle)) ||
+      v?.tags.some((t) => t.includes(needle)) ||
+      v?.note.toLowerCase().includes(needle)
+    );
+  });
+  const activeIndex = Math.min(active, Math.max(0, shown.length - 1));
+  const starredHere = cards.filter((c) => views[c.id]?.starred).length;
+  const newHere = cards.filter((c) => c.isNew).length;
+
+  const edit = async (card: PageCard, change: { star?: boolean; addTags?: string[]; removeTags?: string[]; note?: string }) => {
+    await ask({ type: 'annotations.edit', edits: [{ id: card.id, paper: card.paper, ...change }] });
+  };
+
+  useEffect(() => {
+    listRef.current?.querySelector('[data-active]')?.scrollIntoView({ block: 'nearest' });
+  }, [activeIndex]);
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const target = e.target as HTMLElement;
+    if (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA') {
+      if (target === filterRef.current && (e.key === 'ArrowDown' || e.key === 'Enter')) {
+        e.preventDefault();
+        listRef.current?.focus();
+      }
+      return;
+    }
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const card = shown[activeIndex];
+    const key = e.key;
+    if (key === 'ArrowDown' || key === 'j') setActive(Math.min(shown.length - 1, activeIndex + 1));
+    else if (key === 'ArrowUp' || key === 'k') setActive(Math.max(0, activeIndex - 1));
+    else if (key === '/') filterRef.current?.focus();
+    else if (card && key === 's') void edit(card, { star: !views[card.id]?.starred });
+    else if (card && key === 't') setOpen('tag');
+    else if (card && key === 'n') setOpen('note');
+    else return;
+    e.preventDefault();
+  };
+
+  return (
+    <div className="popup" onKeyDown={onKeyDown}>
+      <PopupHeader
+        site={page.status === 'ok' ? page.page.site : undefined}
+        onPage={cards.length}
+        newCount={newHere}
+        starredHere={starredHere}
+        starredTotal={starredTotal}
+        libraryUrl={browser.runtime.getURL('/library.html')}
+      />
+      {page.status === 'loading' && <p className="muted pad">Looking at this page…</p>}
+      {page.status === 'none' && <PageNotice kind="unsupported" />}
+      {page.status === 'ok' && page.page.health === 'no-cards' && <PageNotice kind="no-cards" site={page.page.site} />}
+      {page.status === 'ok' && page.page.health === 'ok' && cards.length === 0 && <PageNotice kind="empty" />}
+      {cards.length > 0 && (
+        <>
+          <div className="filter pad">
+            <input
+              ref={filterRef}
+              type="search"
+              aria-label="Filter the papers on this page"
+              placeholder="Filter by title, author, tag or note  ( / )"
+              value={filter}
+              onChange={(e) => {
+                setFilter(e.target.value);
+                setActive(0);
+              }}
+            />
+          </div>
+          <ul className="papers" ref={listRef} tabIndex={0} aria-label="Papers on this page">
+            {shown.map((card, i) => (
+              <PaperRow
+                key={card.id}
+                title={card.title}
+                authors={card.authors}
+                href={card.paper.links.abs ?? card.paper.links.url ?? card.paper.links.openreview ?? card.paper.links.acl}
+                view={views[card.id] ?? EMPTY_VIEW(card.id)}
+                isNew={card.isNew}
+                active={i === activeIndex}
+                tagColors={tagColors}
+                tagSuggestions={tagNames}
+                open={i === activeIndex ? open : null}
+                onOpenChange={(o) => {
+                  setActive(i);
+                  setOpen(o);
+                  if (!o) listRef.current?.focus();
+                }}
+                onStar={() => edit(card, { star: !views[card.id]?.starred })}
+                onAddTag={(tag) => edit(card, { addTags: [tag] })}
+                onRemoveTag={(tag) => edit(card, { removeTags: [tag] })}
+                onSaveNote={(note) => edit(card, { note })}
+              />
+            ))}
+            {shown.length === 0 && <li className="muted pad">No paper on this page matches “{filter}”.</li>}
+          </ul>
+        </>
+      )}
+      <footer className="popup-footer muted pad">j/k or ↑/↓ move · s star · t tag · n note · / filter</footer>
+    </div>
+  );
+}

@@ -1,0 +1,331 @@
+/**
+ * The controls on one paper card: star, tag chips, add-tag with autocomplete, note editor and snippet.
+ * Plain DOM in a shadow root (React would triple the content script's size); every piece of page or
+ * reader data is set with textContent or attributes, never innerHTML.
+ */
+import type { AnnotationView } from '@/lib/model';
+import { normalizeTag } from '@/lib/model';
+import { CONTROLS_CSS } from './styles';
+
+export interface ControlsActions {
+  toggleStar(): Promise<void>;
+  addTag(tag: string): Promise<void>;
+  removeTag(tag: string): Promise<void>;
+  saveNote(text: string): Promise<void>;
+  /** Tags for autocomplete, most used and most recent first. */
+  suggestTags(prefix: string): Promise<string[]>;
+  tagColor(tag: string): string | undefined;
+}
+
+let sharedSheet: CSSStyleSheet | null | undefined;
+
+/** One constructed stylesheet shared by every card's shadow root (cheap with 2,000 cards). */
+function adoptStyles(shadow: ShadowRoot): void {
+  if (sharedSheet === undefined) {
+    try {
+      sharedSheet = new CSSStyleSheet();
+      sharedSheet.replaceSync(CONTROLS_CSS);
+    } catch {
+      sharedSheet = null;
+    }
+  }
+  try {
+    if (sharedSheet) {
+      shadow.adoptedStyleSheets = [sharedSheet];
+      return;
+    }
+  } catch {
+    // Firefox content scripts cannot always adopt a sheet built in their own compartment.
+  }
+  const style = document.createElement('style');
+  style.textContent = CONTROLS_CSS;
+  shadow.append(style);
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<Record<string, string>> = {},
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) if (v !== undefined) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+const NOTE_AUTOSAVE_MS = 400;
+
+export class CardControls {
+  readonly host: HTMLElement;
+  private readonly shadow: ShadowRoot;
+  private readonly bar: HTMLElement;
+  private readonly starBtn: HTMLButtonElement;
+  private readonly chips: HTMLElement;
+  private readonly addBtn: HTMLButtonElement;
+  private readonly noteBtn: HTMLButtonElement;
+  private readonly snippet: HTMLElement;
+  private readonly status: HTMLElement;
+  private readonly newBadge: HTMLElement;
+  private view: AnnotationView;
+  private tagEditor: { input: HTMLInputElement; list: HTMLUListElement; wrap: HTMLElement } | null = null;
+  private noteEditor: { textarea: HTMLTextAreaElement; wrap: HTMLElement; saved: HTMLElement } | null = null;
+  private noteTimer: ReturnType<typeof setTimeout> | undefined;
+  private pendingNote: string | null = null;
+
+  constructor(
+    private readonly title: string,
+    view: AnnotationView,
+    private readonly actions: ControlsActions,
+  ) {
+    this.view = view;
+    this.host = document.createElement('span');
+    this.host.setAttribute('data-margins-ui', '');
+    // Inline style beats a page's `* { all: unset }`; the rest of our CSS is inside the shadow root.
+    this.host.setAttribute('style', 'all: initial; display: inline-block;');
+    this.shadow = this.host.attachShadow({ mode: 'open' });
+    adoptStyles(this.shadow);
+
+    this.bar = el('span', { class: 'bar', role: 'group', 'aria-label': `Margins: ${title}` });
+    this.newBadge = el('span', { class: 'new-badge', title: 'New since your last visit', hidden: '' }, 'NEW');
+    this.starBtn = el('button', { class: 'star', type: 'button' });
+    this.starBtn.addEventListener('click', () => this.run(() => this.actions.toggleStar()));
+    this.chips = el('span', { class: 'chips' });
+    this.addBtn = el('button', { class: 'add', type: 'button', 'aria-label': `Add a tag to ${title}` }, '+ tag');
+    this.addBtn.addEventListener('click', () => this.openTagInput());
+    this.noteBtn = el('button', { class: 'note-btn', type: 'button' });
+    this.noteBtn.addEventListener('click', () => this.toggleNoteEditor());
+    this.snippet = el('span', { class: 'snippet', hidden: '' });
+    this.snippet.addEventListener('click', () => this.openNoteEditor());
+    this.status = el('span', { class: 'error', role: 'alert' });
+    this.bar.append(this.newBadge, this.starBtn, this.chips, this.addBtn, this.noteBtn, this.snippet, this.status);
+    this.shadow.append(this.bar);
+    this.render();
+  }
+
+  update(view: AnnotationView): void {
+    this.view = view;
+    this.render();
+  }
+
+  setNew(isNew: boolean): void {
+    this.newBadge.hidden = !isNew;
+  }
+
+  private render(): void {
+    const { starred, tags, note } = this.view;
+    this.starBtn.textContent = starred ? '★' : '☆';
+    this.starBtn.setAttribute('aria-pressed', String(starred));
+    this.starBtn.setAttribute('aria-label', `${starred ? 'Unstar' : 'Star'} ${this.title}`);
+    this.starBtn.title = starred ? 'Starred (s)' : 'Star (s)';
+
+    const existing = new Map([...this.chips.children].map((c) => [c.getAttribute('data-tag')!, c as HTMLElement]));
+    const wanted = tags.map((tag) => existing.get(tag) ?? this.makeChip(tag));
+    for (const [tag, chip] of existing) if (!tags.includes(tag)) chip.remove();
+    wanted.forEach((chip, i) => {
+      const color = this.actions.tagColor(chip.getAttribute('data-tag')!);
+      if (color) {
+        chip.setAttribute('data-color', '');
+        chip.style.setProperty('--chip-color', color);
+      } else chip.removeAttribute('data-color');
+      if (this.chips.children[i] !== chip) this.chips.insertBefore(chip, this.chips.children[i] ?? null);
+    });
+
+    const hasNote = note.trim() !== '';
+    this.noteBtn.textContent = hasNote ? '✎ note' : '+ note';
+    this.noteBtn.toggleAttribute('data-has-note', hasNote);
+    this.noteBtn.setAttribute('aria-label', `${hasNote ? 'Edit the note on' : 'Add a note to'} ${this.title}`);
+    this.noteBtn.setAttribute('aria-expanded', String(!!this.noteEditor));
+    this.snippet.hidden = !hasNote || !!this.noteEditor;
+    this.snippet.textContent = hasNote ? note.replace(/\s+/g, ' ').slice(0, 140) : '';
+    this.snippet.title = note.slice(0, 1000);
+    // Someone else changed the note (another tab, the popup) while our editor is open and idle: follow.
+    if (this.noteEditor && this.pendingNote === null && this.noteEditor.textarea.value !== note) {
+      if (this.shadow.activeElement !== this.noteEditor.textarea) this.noteEditor.textarea.value = note;
+    }
+  }
+
+  private makeChip(tag: string): HTMLElement {
+    const chip = el('span', { class: 'chip', 'data-tag': tag });
+    const label = el('span', {}, tag);
+    const remove = el('button', { type: 'button', 'aria-label': `Remove tag ${tag}`, title: `Remove tag ${tag}` }, '×');
+    remove.addEventListener('click', () => this.run(() => this.actions.removeTag(tag)));
+    chip.append(label, remove);
+    return chip;
+  }
+
+  private async run(action: () => Promise<void>): Promise<boolean> {
+    try {
+      await action();
+      this.status.textContent = '';
+      return true;
+    } catch (err) {
+      this.status.textContent = err instanceof Error ? err.message : 'Margins could not save that.';
+      return false;
+    }
+  }
+
+  toggleStarFromKeyboard(): Promise<boolean> {
+    return this.run(() => this.actions.toggleStar());
+  }
+
+  /** Open the add-tag input with the caret in it (key `t`). */
+  openTagInput(): void {
+    if (this.tagEditor) {
+      this.tagEditor.input.focus();
+      return;
+    }
+    const wrap = el('span', { class: 'tag-wrap' });
+    const listId = `m-sugg-${Math.random().toString(36).slice(2)}`;
+    const input = el('input', {
+      class: 'tag-input',
+      type: 'text',
+      'aria-label': `New tag for ${this.title}`,
+      placeholder: 'tag, Enter to add',
+      role: 'combobox',
+      'aria-autocomplete': 'list',
+      'aria-expanded': 'false',
+      'aria-controls': listId,
+      autocomplete: 'off',
+      spellcheck: 'false',
+      maxlength: '64',
+    });
+    const list = el('ul', { class: 'suggestions popover', role: 'listbox', id: listId, hidden: '', 'aria-label': 'Tag suggestions' });
+    wrap.append(input, list);
+    this.addBtn.replaceWith(wrap);
+    this.tagEditor = { input, list, wrap };
+    let active = -1;
+    const options = () => [...list.children] as HTMLElement[];
+    const highlight = (i: number) => {
+      const opts = options();
+      active = opts.length ? (i + opts.length) % opts.length : -1;
+      opts.forEach((o, j) => o.setAttribute('aria-selected', String(j === active)));
+      if (active >= 0) input.setAttribute('aria-activedescendant', opts[active].id);
+      else input.removeAttribute('aria-activedescendant');
+    };
+    const refresh = async () => {
+      const typed = input.value;
+      const suggestions = (await this.actions.suggestTags(normalizeTag(typed)).catch(() => [])).filter(
+        (t) => !this.view.tags.includes(t),
+      );
+      if (input.value !== typed || !this.tagEditor) return;
+      list.replaceChildren(
+        ...suggestions.slice(0, 8).map((t, i) => {
+          const li = el('li', { role: 'option', id: `${listId}-${i}`, 'aria-selected': 'false' }, t);
+          li.addEventListener('mousedown', (e) => {
+            e.preventDefault();
+            void commit(t);
+          });
+          return li;
+        }),
+      );
+      list.hidden = list.children.length === 0;
+      input.setAttribute('aria-expanded', String(!list.hidden));
+      active = -1;
+    };
+    const commit = async (value: string) => {
+      const tag = normalizeTag(value);
+      if (!tag) return;
+      input.value = '';
+      if (await this.run(() => this.actions.addTag(tag))) void refresh();
+      else input.value = value; // keep what the reader typed
+    };
+    input.addEventListener('input', () => void refresh());
+    input.addEventListener('keydown', (e) => {
+      e.stopPropagation();
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        const opts = options();
+        void commit(active >= 0 && !list.hidden ? opts[active].textContent ?? '' : input.value);
+      } else if (e.key === 'Escape') {
+        e.preventDefault();
+        this.closeTagInput(true);
+      } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        highlight(active + (e.key === 'ArrowDown' ? 1 : -1));
+      } else if (e.key === 'Tab' && active >= 0 && !list.hidden) {
+        e.preventDefault();
+        input.value = options()[active].textContent ?? '';
+      }
+    });
+    input.addEventListener('blur', () => {
+      setTimeout(() => {
+        if (this.tagEditor?.input === input && this.shadow.activeElement !== input && !input.value) this.closeTagInput(false);
+      }, 150);
+    });
+    input.focus();
+    void refresh();
+  }
+
+  closeTagInput(restoreFocus: boolean): void {
+    if (!this.tagEditor) return;
+    this.tagEditor.wrap.replaceWith(this.addBtn);
+    this.tagEditor = null;
+    if (restoreFocus) this.addBtn.focus();
+  }
+
+  private toggleNoteEditor(): void {
+    if (this.noteEditor) void this.closeNoteEditor(true);
+    else this.openNoteEditor();
+  }
+
+  /** Open the note editor with the caret at the end (key `n`). Autosaves; Esc closes and keeps the text. */
+  openNoteEditor(): void {
+    if (this.noteEditor) {
+      this.noteEditor.textarea.focus();
+      return;
+    }
+    const wrap = el('div', { class: 'popover editor', role: 'dialog', 'aria-label': `Note on ${this.title}` });
+    const textarea = el('textarea', { 'aria-label': `Note on ${this.title}`, placeholder: 'Your private note…' });
+    textarea.value = this.view.note;
+    const saved = el('span', { 'aria-live': 'polite' });
+    const footer = el('footer');
+    const close = el('button', { type: 'button' }, 'Done');
+    footer.append(saved, close);
+    wrap.append(textarea, footer);
+    this.bar.append(wrap);
+    this.noteEditor = { textarea, wrap, saved };
+    textarea.addEventListener('input', () => this.scheduleNoteSave(textarea.value));
+    textarea.addEventListener('keydown', (e) => {
+      e.stopPropagation();
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        void this.closeNoteEditor(true);
+      }
+    });
+    close.addEventListener('click', () => void this.closeNoteEditor(true));
+    this.render();
+    textarea.focus();
+    textarea.setSelectionRange(textarea.value.length, textarea.value.length);
+  }
+
+  private scheduleNoteSave(text: string): void {
+    this.pendingNote = text;
+    if (this.noteEditor) this.noteEditor.saved.textContent = 'Saving…';
+    clearTimeout(this.noteTimer);
+    this.noteTimer = setTimeout(() => void this.flushNote(), NOTE_AUTOSAVE_MS);
+  }
+
+  private async flushNote(): Promise<void> {
+    clearTimeout(this.noteTimer);
+    const text = this.pendingNote;
+    if (text === null) return;
+    const ok = await this.run(() => this.actions.saveNote(text));
+    if (ok && this.pendingNote === text) this.pendingNote = null;
+    if (this.noteEditor) this.noteEditor.saved.textContent = ok ? 'Saved' : 'Not saved: your text is kept here';
+  }
+
+  async closeNoteEditor(restoreFocus: boolean): Promise<void> {
+    if (!this.noteEditor) return;
+    await this.flushNote();
+    if (this.pendingNote !== null || !this.noteEditor) return; // a failed save keeps the editor (and the words) open
+    this.noteEditor.wrap.remove();
+    this.noteEditor = null;
+    this.render();
+    if (restoreFocus) this.noteBtn.focus();
+  }
+
+  /** True while the reader is typing in one of our inputs (page shortcuts must stay quiet). */
+  isEditing(): boolean {
+    return !!this.tagEditor || !!this.noteEditor;
+  }
+}

@@ -1,0 +1,320 @@
+/**
+ * What every content script does, whatever the site: detect cards with the site's adapter, mark each
+ * card root, mount one set of controls per card, ask the background for their state in one batched
+ * message, keep them live, and rescan when the page changes. Each card is processed once; our own nodes
+ * never trigger a rescan; everything is torn down through the context's AbortSignal.
+ */
+import { browser } from 'wxt/browser';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { ask } from '@/lib/messaging/client';
+import type { AnnotationsChangedPush, PageCardsReply } from '@/lib/messaging/protocol';
+import { type AnnotationView, EMPTY_VIEW, type PaperInput } from '@/lib/model';
+import { type Settings, loadSettings, settingsItem } from '@/lib/settings';
+import type { DetectedCard, SiteAdapter } from '@/lib/sites/types';
+import { applySeenAttribute, applyStateAttributes, clearCardRoot, markCardRoot } from './card-state';
+import { CardControls } from './controls';
+import { installKeyboard } from './keyboard';
+import { PAGE_CSS } from './styles';
+
+/** A paper first shown within this window still counts as new (so a reload keeps the marks). */
+const NEW_WINDOW_MS = 30 * 60 * 1000;
+/** Cards per `cards.report` message (the background bounds messages at 2,000). */
+const REPORT_CHUNK = 500;
+/** Mount cards in slices so that a 2,000-entry listing never blocks the page for long. */
+const SLICE_BUDGET_MS = 8;
+const RESCAN_DELAY_MS = 120;
+
+export interface MountedCard {
+  card: DetectedCard;
+  controls: CardControls;
+  isNew: boolean;
+}
+
+export class MarginsPage {
+  private readonly mounted = new Map<Element, MountedCard>();
+  private readonly byId = new Map<string, Set<MountedCard>>();
+  private readonly views = new Map<string, AnnotationView>();
+  private tagCache: { name: string; color?: string }[] | null = null;
+  private settings: Settings | null = null;
+  private observer: MutationObserver | null = null;
+  private observed: Element | null = null;
+  private rescanTimer: number | undefined;
+  private scanning = false;
+  private rescanRequested = false;
+  private lastHealth: PageCardsReply['health'] = 'ok';
+  readonly ordered: MountedCard[] = [];
+
+  constructor(
+    private readonly adapter: SiteAdapter,
+    private readonly ctx: ContentScriptContext,
+  ) {}
+
+  async start(): Promise<void> {
+    this.injectPageStyles();
+    this.listen();
+    this.settings = await loadSettings();
+    this.applySettings();
+    const unwatch = settingsItem.watch((next) => {
+      this.settings = { ...this.settings!, ...next };
+      this.applySettings();
+    });
+    this.ctx.onInvalidated(() => {
+      unwatch();
+      this.teardown();
+    });
+    installKeyboard(this, this.ctx);
+    await this.scan();
+    this.ctx.addEventListener(window, 'wxt:locationchange', () => this.requestRescan());
+  }
+
+  get shortcutsEnabled(): boolean {
+    return this.settings?.shortcuts ?? true;
+  }
+
+  private injectPageStyles(): void {
+    const style = document.createElement('style');
+    style.setAttribute('data-margins-ui', '');
+    style.textContent = PAGE_CSS;
+    (document.head ?? document.documentElement).append(style);
+    this.ctx.onInvalidated(() => style.remove());
+  }
+
+  private applySettings(): void {
+    const s = this.settings!;
+    const html = document.documentElement;
+    html.toggleAttribute('data-margins-dim-starred', s.starredOnListings === 'dim' && this.isListing());
+    html.toggleAttribute('data-margins-hide-starred', s.starredOnListings === 'hide' && this.isListing());
+    html.toggleAttribute('data-margins-dim-seen', s.seenOnListings === 'dim' && this.isListing());
+    html.toggleAttribute('data-margins-hide-seen', s.seenOnListings === 'hide' && this.isListing());
+    for (const m of this.mounted.values()) m.controls.setNew(m.isNew && s.markNew);
+  }
+
+  private isListing(): boolean {
+    return this.adapter.isListing(new URL(location.href));
+  }
+
+  private listen(): void {
+    const onMessage = (message: unknown, _sender: unknown, sendResponse: (r: unknown) => void) => {
+      const m = message as { type?: string };
+      if (m?.type === 'annotations.changed') {
+        for (const view of (message as AnnotationsChangedPush).states) this.applyView(view);
+        this.tagCache = null;
+        return;
+      }
+      if (m?.type === 'page.cards') {
+        sendResponse(this.describe());
+        return;
+      }
+    };
+    browser.runtime.onMessage.addListener(onMessage);
+    this.ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onMessage));
+  }
+
+  /** What the popup shows: the cards on this page, with the page's health. */
+  describe(): PageCardsReply {
+    const seen = new Set<string>();
+    const cards = this.ordered
+      .filter((m) => m.card.root.isConnected && !seen.has(m.card.id) && seen.add(m.card.id))
+      .map((m) => ({ id: m.card.id, title: m.card.title, authors: m.card.authors, isNew: m.isNew, paper: this.paperOf(m.card) }));
+    return { site: this.adapter.name, url: location.href, cards, health: this.lastHealth };
+  }
+
+  private paperOf(card: DetectedCard): PaperInput {
+    return {
+      id: card.id,
+      ...(card.aliases.length ? { aliases: card.aliases } : {}),
+      title: card.title.slice(0, 2000),
+      authors: card.authors.slice(0, 500).map((a) => a.slice(0, 300)),
+      links: card.links,
+      ...(card.version ? { version: card.version } : {}),
+      ...(card.abstract ? { abstract: card.abstract.slice(0, 20_000) } : {}),
+      site: this.adapter.name,
+    };
+  }
+
+  /** Rescan soon, once, however many mutations arrive. */
+  requestRescan(): void {
+    if (this.ctx.isInvalid) return;
+    if (this.rescanTimer !== undefined) return;
+    this.rescanTimer = this.ctx.setTimeout(() => {
+      this.rescanTimer = undefined;
+      void this.scan();
+    }, RESCAN_DELAY_MS);
+  }
+
+  private observe(): void {
+    const target = this.adapter.observeRoot?.(document) ?? document.body;
+    if (!target || target === this.observed) return;
+    this.observer?.disconnect();
+    this.observed = target;
+    this.observer = new MutationObserver((records) => {
+      // Our own hosts and attributes never trigger a rescan.
+      for (const r of records) {
+        for (const n of r.addedNodes) if (!isOurs(n)) return this.requestRescan();
+        for (const n of r.removedNodes) if (!isOurs(n)) return this.requestRescan();
+      }
+    });
+    this.observer.observe(target, { childList: true, subtree: true });
+  }
+
+  async scan(): Promise<void> {
+    if (this.scanning) {
+      this.rescanRequested = true;
+      return;
+    }
+    this.scanning = true;
+    try {
+      await this.scanOnce();
+    } finally {
+      this.scanning = false;
+      if (this.rescanRequested) {
+        this.rescanRequested = false;
+        this.requestRescan();
+      }
+    }
+  }
+
+  private async scanOnce(): Promise<void> {
+    const url = new URL(location.href);
+    if (!this.adapter.serves(url)) {
+      this.unmountAll();
+      this.lastHealth = 'unsupported';
+      return;
+    }
+    let detected: DetectedCard[];
+    try {
+      detected = this.adapter.detect(document, url);
+    } catch (err) {
+      // An adapter must not throw; if it does, the page is left as it is and the popup says so.
+      console.warn('Margins: detection failed on this page', err);
+      detected = [];
+    }
+    this.lastHealth = detected.length === 0 && this.adapter.expectsCards(url, document) ? 'no-cards' : 'ok';
+
+    // Forget cards whose root left the page (re-render, navigation).
+    for (const [root, m] of this.mounted) if (!root.isConnected) this.forget(root, m);
+
+    const fresh: DetectedCard[] = [];
+    for (const card of detected) {
+      const existing = this.mounted.get(card.root);
+      if (existing && existing.card.id === card.id && existing.controls.host.isConnected) continue;
+      if (existing) this.forget(card.root, existing);
+      fresh.push(card);
+    }
+    this.ordered.length = 0;
+    this.observe();
+    await this.mountInSlices(fresh);
+    for (const card of detected) {
+      const m = this.mounted.get(card.root);
+      if (m) this.ordered.push(m);
+    }
+    await this.report(fresh, this.adapter.isListing(url));
+  }
+
+  private async mountInSlices(cards: DetectedCard[]): Promise<void> {
+    let start = performance.now();
+    for (const card of cards) {
+      if (this.ctx.isInvalid) return;
+      if (!card.root.isConnected || !card.mount.anchor.isConnected) continue;
+      this.mount(card);
+      if (performance.now() - start > SLICE_BUDGET_MS) {
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        start = performance.now();
+      }
+    }
+  }
+
+  private mount(card: DetectedCard): void {
+    const view = this.views.get(card.id) ?? EMPTY_VIEW(card.id);
+    const controls = new CardControls(card.title || card.id, view, this.actionsFor(card));
+    markCardRoot(card.root, card.id);
+    applyStateAttributes(card.root, view);
+    card.mount.anchor.insertAdjacentElement(card.mount.position, controls.host);
+    const m: MountedCard = { card, controls, isNew: false };
+    this.mounted.set(card.root, m);
+    let set = this.byId.get(card.id);
+    if (!set) this.byId.set(card.id, (set = new Set()));
+    set.add(m);
+  }
+
+  private forget(root: Element, m: MountedCard): void {
+    m.controls.host.remove();
+    if (root.isConnected) clearCardRoot(root);
+    this.mounted.delete(root);
+    this.byId.get(m.card.id)?.delete(m);
+  }
+
+  private unmountAll(): void {
+    for (const [root, m] of this.mounted) this.forget(root, m);
+    this.ordered.length = 0;
+  }
+
+  private teardown(): void {
+    this.observer?.disconnect();
+    this.unmountAll();
+  }
+
+  private async report(cards: DetectedCard[], listing: boolean): Promise<void> {
+    const now = Date.now();
+    for (let i = 0; i < cards.length; i += REPORT_CHUNK) {
+      const chunk = cards.slice(i, i + REPORT_CHUNK);
+      let reply;
+      try {
+        reply = await ask({
+          type: 'cards.report',
+          cards: chunk.map((c) => (c.aliases.length ? { id: c.id, aliases: c.aliases.slice(0, 10) } : { id: c.id })),
+          listing,
+        });
+      } catch (err) {
+        console.warn('Margins:', err instanceof Error ? err.message : err);
+        return;
+      }
+      for (const view of Object.values(reply.states)) this.applyView(view);
+      if (listing) {
+        for (const card of chunk) {
+          const first = reply.firstSeen[card.id];
+          const m = this.mounted.get(card.root);
+          if (!m || first === undefined) continue;
+          m.isNew = now - first < NEW_WINDOW_MS;
+          applySeenAttribute(card.root, m.isNew ? 'new' : 'seen');
+          m.controls.setNew(m.isNew && (this.settings?.markNew ?? true));
+        }
+      }
+    }
+  }
+
+  applyView(view: AnnotationView): void {
+    this.views.set(view.id, view);
+    for (const m of this.byId.get(view.id) ?? []) {
+      applyStateAttributes(m.card.root, view);
+      m.controls.update(view);
+    }
+  }
+
+  viewOf(id: string): AnnotationView {
+    return this.views.get(id) ?? EMPTY_VIEW(id);
+  }
+
+  private async edit(card: DetectedCard, change: { star?: boolean; addTags?: string[]; removeTags?: string[]; note?: string }): Promise<void> {
+    const { states } = await ask({ type: 'annotations.edit', edits: [{ id: card.id, paper: this.paperOf(card), ...change }] });
+    for (const s of states) this.applyView({ ...s, id: card.id });
+  }
+
+  private actionsFor(card: DetectedCard) {
+    return {
+      toggleStar: () => this.edit(card, { star: !this.viewOf(card.id).starred }),
+      addTag: (tag: string) => this.edit(card, { addTags: [tag] }),
+      removeTag: (tag: string) => this.edit(card, { removeTags: [tag] }),
+      saveNote: (note: string) => this.edit(card, { note }),
+      suggestTags: async (prefix: string) => {
+        this.tagCache ??= (await ask({ type: 'tags.list' })).tags;
+        return this.tagCache.filter((t) => t.name.startsWith(prefix) || (prefix.length > 1 && t.name.includes(prefix))).map((t) => t.name);
+      },
+      tagColor: (tag: string) => this.tagCache?.find((t) => t.name === tag)?.color,
+    };
+  }
+}
+
+function isOurs(node: Node): boolean {
+  return node.nodeType === 1 && (node as Element).hasAttribute('data-margins-ui');
+}

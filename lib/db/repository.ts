@@ -1,0 +1,275 @@
+/**
+ * The one writer. Every change to the database goes through these functions, which the background
+ * calls after validating a message. Each public function runs in one transaction: all or nothing.
+ */
+import Dexie from 'dexie';
+import type { MarginsDB } from './schema';
+import {
+  type Annotation,
+  type AnnotationEdit,
+  type AnnotationView,
+  type Clock,
+  type Paper,
+  type PaperInput,
+  deriveAnnotation,
+  normalizeTag,
+  viewOf,
+} from '@/lib/model';
+
+const DEVICE_KEY = 'deviceId';
+const CLOCK_KEY = 'clock';
+
+function randomDeviceId(): string {
+  const bytes = new Uint8Array(8);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** This database's device id, created on first use. */
+export async function deviceId(db: MarginsDB): Promise<string> {
+  return db.transaction('rw', db.meta, async () => {
+    const found = await db.meta.get(DEVICE_KEY);
+    if (typeof found?.value === 'string') return found.value;
+    const id = randomDeviceId();
+    await db.meta.put({ key: DEVICE_KEY, value: id });
+    return id;
+  });
+}
+
+/**
+ * The next clock stamp: never behind the wall clock, always past every stamp seen before (the last
+ * stamp is stored, so a stopped service worker or a skewed clock cannot make time go backwards).
+ * Must be called inside a transaction that includes `db.meta`.
+ */
+export async function tick(db: MarginsDB, atLeast = 0): Promise<Clock> {
+  const d = await deviceId(db);
+  const last = (await db.meta.get(CLOCK_KEY))?.value;
+  const t = Math.max(Date.now(), (typeof last === 'number' ? last : 0) + 1, atLeast + 1);
+  await db.meta.put({ key: CLOCK_KEY, value: t });
+  return { t, d };
+}
+
+/** Make sure later local stamps pass `t` (after an import brought newer clocks). Inside a meta tx. */
+export async function observeClock(db: MarginsDB, t: number): Promise<void> {
+  const last = (await db.meta.get(CLOCK_KEY))?.value;
+  if (typeof last !== 'number' || last < t) await db.meta.put({ key: CLOCK_KEY, value: t });
+}
+
+function emptyAnnotation(id: string, now: number): Annotation {
+  return deriveAnnotation({ id, tags: {}, createdAt: now });
+}
+
+/** Merge what a page says about a paper into the stored record (newer non-empty values win). */
+function mergePaper(existing: Paper | undefined, input: PaperInput, now: number): Paper {
+  if (!existing) {
+    return { ...input, aliases: input.aliases ?? [], firstSeen: now, lastSeen: now };
+  }
+  return {
+    ...existing,
+    title: input.title || existing.title,
+    authors: input.authors.length ? input.authors : existing.authors,
+    links: { ...existing.links, ...input.links },
+    version: input.version ?? existing.version,
+    abstract: input.abstract || existing.abstract,
+    site: existing.site || input.site,
+    aliases: [...new Set([...existing.aliases, ...(input.aliases ?? [])])],
+    lastSeen: now,
+  };
+}
+
+/**
+ * Map each id (a card's canonical id or one of its aliases) to the record id it belongs to. A paper
+ * seen first as `doi:10.18653/v1/...` and later as `acl:2021.naacl-main.208` is one record.
+ */
+export async function resolveIds(db: MarginsDB, ids: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  const found = await db.aliases.bulkGet(unique);
+  const out = new Map<string, string>();
+  unique.forEach((id, i) => out.set(id, found[i]?.id ?? id));
+  return out;
+}
+
+/** Record ids that a card (id + aliases) belongs to: an alias already known wins over a fresh id. */
+async function recordIdFor(db: MarginsDB, id: string, aliases: string[] = []): Promise<string> {
+  const known = await db.aliases.bulkGet([id, ...aliases]);
+  const hit = known.find((k) => k);
+  if (hit) return hit.id;
+  if (aliases.length) {
+    const existing = await db.annotations.bulkGet(aliases);
+    const a = existing.find((x) => x);
+    if (a) return a.id;
+  }
+  return id;
+}
+
+async function storeAliases(db: MarginsDB, recordId: string, ids: string[]): Promise<void> {
+  const rows = ids.filter((a) => a !== recordId).map((alias) => ({ alias, id: recordId }));
+  if (rows.length) await db.aliases.bulkPut(rows);
+}
+
+/**
+ * Apply the reader's edits (star, tags, note, paper metadata) in one transaction and return the new
+ * views. Tags are normalised; an empty tag is ignored. Removing a tag keeps a tombstone.
+ */
+export async function applyEdits(db: MarginsDB, edits: AnnotationEdit[]): Promise<AnnotationView[]> {
+  return db.transaction('rw', [db.annotations, db.papers, db.meta, db.aliases], async () => {
+    const clock = await tick(db);
+    const now = clock.t;
+    const views: AnnotationView[] = [];
+    for (const edit of edits) {
+      const id = await recordIdFor(db, edit.id, edit.paper?.aliases);
+      const current = (await db.annotations.get(id)) ?? emptyAnnotation(id, now);
+      const tags = { ...current.tags };
+      for (const raw of edit.addTags ?? []) {
+        const tag = normalizeTag(raw);
+        if (tag && !tags[tag]?.v) tags[tag] = { v: true, c: clock };
+      }
+      for (const raw of edit.removeTags ?? []) {
+        const tag = normalizeTag(raw);
+        if (tag && tags[tag]?.v) tags[tag] = { v: false, c: clock };
+      }
+      const star =
+        edit.star !== undefined && edit.star !== (current.star?.v ?? false) ? { v: edit.star, c: clock } : current.star;
+      const note =
+        edit.note !== undefined && edit.note !== (current.note?.v ?? '') ? { v: edit.note, c: clock } : current.note;
+      const next = deriveAnnotation({ ...current, tags, star, note });
+      await db.annotations.put(next);
+      if (edit.paper) {
+        const input = { ...edit.paper, id };
+        await db.papers.put(mergePaper(await db.papers.get(id), input, now));
+        await storeAliases(db, id, [edit.paper.id, ...(edit.paper.aliases ?? [])]);
+      }
+      views.push(viewOf(next, id));
+    }
+    return views;
+  });
+}
+
+/** Current views for the given ids (resolving aliases), keyed by the ids asked for. */
+export async function getViews(db: MarginsDB, ids: string[]): Promise<Record<string, AnnotationView>> {
+  return db.transaction('r', [db.annotations, db.aliases], async () => {
+    const resolved = await resolveIds(db, ids);
+    const recordIds = [...new Set(resolved.values())];
+    const found = await db.annotations.bulkGet(recordIds);
+    const byId = new Map(recordIds.map((id, i) => [id, found[i]]));
+    const out: Record<string, AnnotationView> = {};
+    for (const [asked, rid] of resolved) out[asked] = { ...viewOf(byId.get(rid), rid), id: asked };
+    return out;
+  });
+}
+
+/**
+ * Record that the reader was shown these papers on a listing. Returns each id's first-seen time, so the
+ * caller can tell papers new to this reader from papers seen on an earlier visit.
+ */
+export async function recordSeen(db: MarginsDB, ids: string[]): Promise<Record<string, number>> {
+  return db.transaction('rw', db.seen, async () => {
+    const unique = [...new Set(ids)];
+    const found = await db.seen.bulkGet(unique);
+    const now = Date.now();
+    const fresh = unique.filter((_, i) => !found[i]).map((id) => ({ id, firstSeen: now }));
+    if (fresh.length) await db.seen.bulkPut(fresh);
+    const out: Record<string, number> = {};
+    unique.forEach((id, i) => (out[id] = found[i]?.firstSeen ?? now));
+    return out;
+  });
+}
+
+/** How many papers are starred in the whole library. */
+export function countStarred(db: MarginsDB): Promise<number> {
+  return db.annotations.where('starred').equals(1).count();
+}
+
+/** Run `fn` only if the database can be opened; turn Dexie's errors into readable ones. */
+export function describeDbError(err: unknown): string {
+  if (err instanceof Dexie.QuotaExceededError || (err as { name?: string })?.name === 'QuotaExceededError') {
+    return 'Your browser is out of storage space for Margins; nothing was saved. Free some disk space and try again.';
+  }
+  if (err instanceof Dexie.DexieError) return `Could not save: ${err.message}`;
+  return err instanceof Error ? `Could not save: ${err.message}` : 'Could not save.';
+}
+
+/**
+ * Change one tag on every paper that has it, in one transaction. Renaming and merging are a removal
+ * (tombstone) of the old tag plus an addition of the new one, so that other devices learn both.
+ */
+async function retag(db: MarginsDB, from: string[], into: string | null): Promise<number> {
+  const sources = [...new Set(from.map(normalizeTag).filter(Boolean))];
+  const target = into === null ? null : normalizeTag(into);
+  if (!sources.length || target === '') return 0;
+  return db.transaction('rw', [db.annotations, db.meta, db.tagMeta], async () => {
+    const clock = await tick(db);
+    const affected = await db.annotations.where('tagList').anyOf(sources).toArray();
+    const updated = affected.map((a) => {
+      const tags = { ...a.tags };
+      for (const s of sources) if (s !== target && tags[s]?.v) tags[s] = { v: false, c: clock };
+      if (target && !tags[target]?.v) tags[target] = { v: true, c: clock };
+      return deriveAnnotation({ ...a, tags });
+    });
+    await db.annotations.bulkPut(updated);
+    // The colour follows a renamed tag when the target has none.
+    if (target) {
+      const metas = await db.tagMeta.bulkGet([target, ...sources]);
+      const color = metas[0]?.color ?? metas.slice(1).find((m) => m?.color)?.color;
+      if (color && !metas[0]?.color) await db.tagMeta.put({ name: target, color, c: clock });
+    }
+    return updated.length;
+  });
+}
+
+export function renameTag(db: MarginsDB, from: string, to: string): Promise<number> {
+  return retag(db, [from], to);
+}
+
+export function mergeTags(db: MarginsDB, from: string[], into: string): Promise<number> {
+  return retag(db, from, into);
+}
+
+export function deleteTag(db: MarginsDB, tag: string): Promise<number> {
+  return retag(db, [tag], null);
+}
+
+export async function setTagColor(db: MarginsDB, tag: string, color: string | null): Promise<void> {
+  const name = normalizeTag(tag);
+  if (!name) return;
+  await db.transaction('rw', [db.tagMeta, db.meta], async () => {
+    const c = await tick(db);
+    await db.tagMeta.put(color ? { name, color, c } : { name, c });
+  });
+}
+
+/**
+ * "Delete" papers from the library: every field is cleared with a fresh clock (a tombstone), so the
+ * deletion travels to other devices instead of the paper coming back with the next import.
+ */
+export async function deletePapers(db: MarginsDB, ids: string[]): Promise<number> {
+  return db.transaction('rw', [db.annotations, db.meta], async () => {
+    const clock = await tick(db);
+    const found = (await db.annotations.bulkGet(ids)).filter((a): a is Annotation => !!a);
+    const cleared = found.map((a) => {
+      const tags = Object.fromEntries(
+        Object.entries(a.tags).map(([k, t]) => [k, t.v ? { v: false, c: clock } : t]),
+      );
+      return deriveAnnotation({
+        ...a,
+        tags,
+        star: a.star?.v ? { v: false, c: clock } : a.star,
+        note: a.note?.v ? { v: '', c: clock } : a.note,
+      });
+    });
+    await db.annotations.bulkPut(cleared);
+    return cleared.length;
+  });
+}
+
+/** Every tag in use with its count and colour, most used first (ties: alphabetical). */
+export async function listTags(db: MarginsDB): Promise<{ name: string; count: number; color?: string }[]> {
+  return db.transaction('r', [db.annotations, db.tagMeta], async () => {
+    const names = (await db.annotations.orderBy('tagList').uniqueKeys()) as string[];
+    const counts = await Promise.all(names.map((n) => db.annotations.where('tagList').equals(n).count()));
+    const metas = await db.tagMeta.bulkGet(names);
+    return names
+      .map((name, i) => ({ name, count: counts[i], ...(metas[i]?.color ? { color: metas[i]!.color } : {}) }))
+      .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+  });
+}

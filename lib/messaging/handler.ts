@@ -1,0 +1,126 @@
+/**
+ * Receiving side of the protocol, run by the background: validate, write through the repository,
+ * answer, and tell the tabs what changed. Kept free of `browser` so tests can drive it directly.
+ */
+import type { MarginsDB } from '@/lib/db/schema';
+import * as repo from '@/lib/db/repository';
+import { type AnnotationView, viewOf } from '@/lib/model';
+import {
+  type PrivilegedRequest,
+  type PublicRequest,
+  type Reply,
+  privilegedRequestSchema,
+  publicRequestSchema,
+} from './protocol';
+
+export interface SenderInfo {
+  /** True when the sender is one of our own pages (popup, library), not a content script. */
+  fromExtensionPage: boolean;
+}
+
+export interface HandlerDeps {
+  db: MarginsDB;
+  /** Tell every open tab of a supported site about changed annotations. */
+  broadcast(states: AnnotationView[]): void;
+}
+
+/** Largest message we even try to parse (a content script could send anything). */
+const MAX_MESSAGE_CHARS = 12_000_000;
+
+function describeIssues(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
+  const first = error.issues[0];
+  const where = first?.path.length ? ` at ${first.path.map(String).join('.')}` : '';
+  return `Rejected a malformed message${where}: ${first?.message ?? 'invalid'}`;
+}
+
+function roughSize(message: unknown): number {
+  try {
+    return JSON.stringify(message)?.length ?? 0;
+  } catch {
+    return Infinity;
+  }
+}
+
+export async function handleMessage(deps: HandlerDeps, message: unknown, sender: SenderInfo): Promise<Reply<unknown>> {
+  if (roughSize(message) > MAX_MESSAGE_CHARS) return { ok: false, error: 'Rejected a message that is too large.' };
+  const type = (message as { type?: unknown } | null)?.type;
+  const publicParse = publicRequestSchema.safeParse(message);
+  if (publicParse.success) return run(() => handlePublic(deps, publicParse.data));
+  const privilegedParse = privilegedRequestSchema.safeParse(message);
+  if (privilegedParse.success) {
+    if (!sender.fromExtensionPage) return { ok: false, error: `"${String(type)}" is only allowed from Margins' own pages.` };
+    return run(() => handlePrivileged(deps, privilegedParse.data));
+  }
+  const isPrivilegedType = privilegedRequestSchema.def.options.some((o) => o.shape.type.def.values.includes(type as never));
+  return { ok: false, error: describeIssues((isPrivilegedType ? privilegedParse : publicParse).error!) };
+}
+
+async function run<T>(fn: () => Promise<T>): Promise<Reply<T>> {
+  try {
+    return { ok: true, data: await fn() };
+  } catch (err) {
+    return { ok: false, error: repo.describeDbError(err) };
+  }
+}
+
+async function handlePublic(deps: HandlerDeps, req: PublicRequest) {
+  const { db } = deps;
+  switch (req.type) {
+    case 'cards.report': {
+      const ids = req.cards.map((c) => c.id);
+      const [states, firstSeen] = await Promise.all([
+        repo.getViews(db, ids),
+        req.listing ? repo.recordSeen(db, ids) : Promise.resolve({} as Record<string, number>),
+      ]);
+      // A card whose own id is unknown may still be a known paper under one of its aliases.
+      for (const card of req.cards) {
+        if (!card.aliases?.length || isSet(states[card.id])) continue;
+        const byAlias = await repo.getViews(db, card.aliases);
+        const hit = Object.values(byAlias).find(isSet);
+        if (hit) states[card.id] = { ...hit, id: card.id };
+      }
+      return { states, firstSeen };
+    }
+    case 'tags.list':
+      return { tags: await repo.listTags(db) };
+    case 'annotations.edit': {
+      const states = await repo.applyEdits(db, req.edits);
+      // Tell tabs under every id a card may carry: the record id and the ids the edit named.
+      const pushed = states.flatMap((s, i) => (req.edits[i].id === s.id ? [s] : [s, { ...s, id: req.edits[i].id }]));
+      deps.broadcast(pushed);
+      return { states };
+    }
+  }
+}
+
+function isSet(v: AnnotationView | undefined): v is AnnotationView {
+  return !!v && (v.starred || v.tags.length > 0 || v.note !== '');
+}
+
+async function handlePrivileged(deps: HandlerDeps, req: PrivilegedRequest) {
+  const { db } = deps;
+  const changedSince = Date.now();
+  let result: unknown;
+  switch (req.type) {
+    case 'tags.rename':
+      result = { changed: await repo.renameTag(db, req.from, req.to) };
+      break;
+    case 'tags.merge':
+      result = { changed: await repo.mergeTags(db, req.from, req.into) };
+      break;
+    case 'tags.delete':
+      result = { changed: await repo.deleteTag(db, req.tag) };
+      break;
+    case 'tags.setColor':
+      await repo.setTagColor(db, req.tag, req.color);
+      result = { ok: true };
+      break;
+    case 'papers.delete':
+      result = { deleted: await repo.deletePapers(db, req.ids) };
+      break;
+  }
+  // Bulk changes: push every annotation touched since the change began.
+  const touched = await db.annotations.where('updatedAt').aboveOrEqual(changedSince).toArray();
+  if (touched.length) deps.broadcast(touched.map((a) => viewOf(a, a.id)));
+  return result;
+}

@@ -1,0 +1,153 @@
+/**
+ * The one message protocol. Content scripts and extension pages talk to the background (the only
+ * writer) with `Request`s; the background pushes `Push` messages to tabs after a write; the popup asks
+ * a tab's content script for its cards with `TabRequest`.
+ *
+ * Everything a content script sends is untrusted: it lives inside someone else's page. The background
+ * parses each message with these schemas, which bound every string and array, before it touches the
+ * database. Schemas use zod/mini to keep the bundles small.
+ */
+import * as z from 'zod/mini';
+import { isCanonicalId } from '@/lib/ids';
+import type { AnnotationView } from '@/lib/model';
+
+export const LIMITS = {
+  id: 600,
+  title: 2_000,
+  author: 300,
+  authors: 500,
+  abstract: 20_000,
+  url: 2_048,
+  tag: 64,
+  tagsPerEdit: 100,
+  note: 100_000,
+  cardsPerMessage: 2_000,
+  editsPerMessage: 5_000,
+  aliases: 10,
+} as const;
+
+const canonicalId = z.string().check(
+  z.maxLength(LIMITS.id),
+  z.refine((s) => isCanonicalId(s), 'not a canonical paper id'),
+);
+const httpUrl = z.string().check(
+  z.maxLength(LIMITS.url),
+  z.refine((s) => /^https?:\/\//i.test(s), 'only http(s) links are kept'),
+);
+
+export const paperInputSchema = z.strictObject({
+  id: canonicalId,
+  aliases: z.optional(z.array(canonicalId).check(z.maxLength(LIMITS.aliases))),
+  title: z.string().check(z.maxLength(LIMITS.title)),
+  authors: z.array(z.string().check(z.maxLength(LIMITS.author))).check(z.maxLength(LIMITS.authors)),
+  links: z.strictObject({
+    abs: z.optional(httpUrl),
+    pdf: z.optional(httpUrl),
+    html: z.optional(httpUrl),
+    hf: z.optional(httpUrl),
+    openreview: z.optional(httpUrl),
+    acl: z.optional(httpUrl),
+    doi: z.optional(httpUrl),
+    scholar: z.optional(httpUrl),
+    url: z.optional(httpUrl),
+  }),
+  version: z.optional(z.string().check(z.regex(/^v\d{1,4}$/))),
+  abstract: z.optional(z.string().check(z.maxLength(LIMITS.abstract))),
+  site: z.string().check(z.maxLength(40)),
+});
+
+const tagName = z.string().check(z.minLength(1), z.maxLength(LIMITS.tag * 4));
+
+export const annotationEditSchema = z.strictObject({
+  id: canonicalId,
+  paper: z.optional(paperInputSchema),
+  star: z.optional(z.boolean()),
+  addTags: z.optional(z.array(tagName).check(z.maxLength(LIMITS.tagsPerEdit))),
+  removeTags: z.optional(z.array(tagName).check(z.maxLength(LIMITS.tagsPerEdit))),
+  note: z.optional(z.string().check(z.maxLength(LIMITS.note))),
+});
+
+/** Messages any sender (content script or extension page) may send. */
+export const publicRequestSchema = z.discriminatedUnion('type', [
+  // One batched message per scan: the cards a page shows. Answers their states and first-seen times.
+  z.strictObject({
+    type: z.literal('cards.report'),
+    cards: z
+      .array(z.strictObject({ id: canonicalId, aliases: z.optional(z.array(canonicalId).check(z.maxLength(LIMITS.aliases))) }))
+      .check(z.maxLength(LIMITS.cardsPerMessage)),
+    /** True on listing pages: the papers are recorded as seen. */
+    listing: z.boolean(),
+  }),
+  // The library's tags for autocomplete and chip colours, most used first.
+  z.strictObject({ type: z.literal('tags.list') }),
+  z.strictObject({
+    type: z.literal('annotations.edit'),
+    edits: z.array(annotationEditSchema).check(z.minLength(1), z.maxLength(LIMITS.editsPerMessage)),
+  }),
+]);
+
+export type PublicRequest = z.infer<typeof publicRequestSchema>;
+
+/** Messages only extension pages (popup, library) may send: they can change many papers at once. */
+export const privilegedRequestSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('tags.rename'), from: tagName, to: tagName }),
+  z.strictObject({ type: z.literal('tags.merge'), from: z.array(tagName).check(z.minLength(1)), into: tagName }),
+  z.strictObject({ type: z.literal('tags.delete'), tag: tagName }),
+  z.strictObject({
+    type: z.literal('tags.setColor'),
+    tag: tagName,
+    color: z.nullable(z.string().check(z.regex(/^#[0-9a-f]{6}$/i))),
+  }),
+  z.strictObject({ type: z.literal('papers.delete'), ids: z.array(canonicalId).check(z.maxLength(100_000)) }),
+]);
+
+export type PrivilegedRequest = z.infer<typeof privilegedRequestSchema>;
+export type Request = PublicRequest | PrivilegedRequest;
+
+/** What the background answers, per request type. */
+export interface ResponseMap {
+  'cards.report': { states: Record<string, AnnotationView>; firstSeen: Record<string, number> };
+  'annotations.edit': { states: AnnotationView[] };
+  'tags.list': { tags: TagSummary[] };
+  'tags.rename': { changed: number };
+  'tags.merge': { changed: number };
+  'tags.delete': { changed: number };
+  'tags.setColor': { ok: true };
+  'papers.delete': { deleted: number };
+}
+
+export interface TagSummary {
+  name: string;
+  count: number;
+  color?: string;
+}
+
+/** Every answer is either `{ ok: true, data }` or `{ ok: false, error }` with a message for the reader. */
+export type Reply<T> = { ok: true; data: T } | { ok: false; error: string };
+
+/** Pushed by the background to every tab of a supported site after a write. */
+export interface AnnotationsChangedPush {
+  type: 'annotations.changed';
+  states: AnnotationView[];
+}
+
+/** Asked by the popup of the current tab's content script. */
+export interface PageCardsRequest {
+  type: 'page.cards';
+}
+
+export interface PageCard {
+  id: string;
+  title: string;
+  authors: string[];
+  isNew: boolean;
+  paper: import('@/lib/model').PaperInput;
+}
+
+export interface PageCardsReply {
+  site: string;
+  url: string;
+  cards: PageCard[];
+  /** 'ok', or 'no-cards' when the adapter expected cards here and found none (the site may have changed). */
+  health: 'ok' | 'no-cards' | 'unsupported';
+}

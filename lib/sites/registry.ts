@@ -1,0 +1,9 @@
+/** Every site adapter, by name. The content script of each site imports only its own adapter. */
+import { arxivAdapter } from './arxiv';
+import type { SiteAdapter } from './types';
+
+export const ADAPTERS: readonly SiteAdapter[] = [arxivAdapter];
+
+export function adapterFor(url: URL): SiteAdapter | undefined {
+  return ADAPTERS.find((a) => a.serves(url));
+}

@@ -1,0 +1,36 @@
+import { defineConfig } from 'wxt';
+import { HOST_PERMISSIONS } from './lib/sites/hosts';
+
+// The manifest asks for host access to the supported sites only, and for `storage` (settings) and
+// `unlimitedStorage` (a library of tens of thousands of papers must never hit the default quota).
+export default defineConfig({
+  modules: ['@wxt-dev/module-react'],
+  srcDir: '.',
+  outDir: '.output',
+  manifest: ({ browser }) => ({
+    name: 'Margins',
+    description:
+      'Star, tag and annotate papers on arXiv, Hugging Face Papers, OpenReview, Google Scholar and the ACL Anthology. Private: everything stays in your browser.',
+    permissions: ['storage', 'unlimitedStorage'],
+    // The library page doubles as the options page (settings live there).
+    options_ui: { page: 'library.html', open_in_tab: true },
+    host_permissions: [...HOST_PERMISSIONS],
+    commands: {
+      _execute_action: { suggested_key: { default: 'Alt+Shift+M' }, description: 'Open Margins' },
+    },
+    ...(browser === 'firefox'
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: 'margins@margins.invalid',
+              strict_min_version: '115.0',
+              data_collection_permissions: { required: ['none'] },
+            },
+          },
+        }
+      : {}),
+  }),
+  zip: {
+    excludeSources: ['.output/**', 'node_modules/**', 'tests/e2e/.tmp/**', 'docs/screenshots/**', '.wxt/**'],
+  },
+});
