@@ -48,7 +48,13 @@ export function parseArxivId(raw: string): ParsedId | null {
   s = s.replace(/^arxiv:\s*/i, '');
   s = s.replace(/\.pdf$/i, '');
   const m = NEW_ARXIV.exec(s);
-  if (m) return withVersion(`arxiv:${m[1]}`, 'arxiv', m[2]);
+  if (m) {
+    // 4-digit numbers from 0704 to 1412, 5-digit from 1501 on.
+    const year = Number(m[1].slice(0, 2));
+    const digits = m[1].length - 5;
+    if (year < 7 || (year < 15 ? digits !== 4 : digits !== 5)) return null;
+    return withVersion(`arxiv:${m[1]}`, 'arxiv', m[2]);
+  }
   const o = OLD_ARXIV.exec(s);
   if (o && OLD_ARXIV_ARCHIVES.has(o[1].toLowerCase())) {
     return withVersion(`arxiv:${o[1].toLowerCase()}/${o[2]}`, 'arxiv', o[3]);
@@ -173,9 +179,20 @@ export function parsePaperId(input: string): ParsedId | null {
     return urlId(rest);
   }
   if (/^https?:\/\//i.test(s)) {
-    return parsePaperUrl(s) ?? (/^https?:\/\/(dx\.)?doi\.org\//i.test(s) ? null : urlId(s));
+    // A page of a site we know that is not a paper (a listing, a profile) is not an id at all.
+    return parsePaperUrl(s) ?? (isKnownSiteUrl(s) ? null : urlId(s));
   }
   return parseArxivId(s) ?? parseDoi(s) ?? parseAclId(s);
+}
+
+const KNOWN_SITE_HOSTS = /(^|\.)(arxiv\.org|alphaxiv\.org|ar5iv\.org|huggingface\.co|openreview\.net|aclanthology\.org|aclweb\.org|doi\.org)$/i;
+
+function isKnownSiteUrl(s: string): boolean {
+  try {
+    return KNOWN_SITE_HOSTS.test(new URL(s).hostname);
+  } catch {
+    return false;
+  }
 }
 
 /** True when `id` is already in canonical form (what the database and messages carry). */
