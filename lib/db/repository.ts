@@ -12,6 +12,7 @@ import {
   type Paper,
   type PaperInput,
   deriveAnnotation,
+  isBlank,
   normalizeTag,
   viewOf,
 } from '@/lib/model';
@@ -193,13 +194,15 @@ export function describeDbError(err: unknown): string {
  * Change one tag on every paper that has it, in one transaction. Renaming and merging are a removal
  * (tombstone) of the old tag plus an addition of the new one, so that other devices learn both.
  */
-async function retag(db: MarginsDB, from: string[], into: string | null): Promise<number> {
+async function retag(db: MarginsDB, from: string[], into: string | null, before?: AnnotationView[]): Promise<number> {
   const sources = [...new Set(from.map(normalizeTag).filter(Boolean))];
   const target = into === null ? null : normalizeTag(into);
   if (!sources.length || target === '') return 0;
   return db.transaction('rw', [db.annotations, db.meta, db.tagMeta], async () => {
     const clock = await tick(db);
     const affected = await db.annotations.where('tagList').anyOf(sources).toArray();
+    // What each paper showed before, so the library can undo the change.
+    if (before) for (const a of affected) before.push(viewOf(a, a.id));
     const updated = affected.map((a) => {
       const tags = { ...a.tags };
       for (const s of sources) if (s !== target && tags[s]?.v) tags[s] = { v: false, c: clock };
@@ -217,16 +220,17 @@ async function retag(db: MarginsDB, from: string[], into: string | null): Promis
   });
 }
 
-export function renameTag(db: MarginsDB, from: string, to: string): Promise<number> {
-  return retag(db, [from], to);
+/** `before`, when given, receives the view of every affected paper as it was (for undo). */
+export function renameTag(db: MarginsDB, from: string, to: string, before?: AnnotationView[]): Promise<number> {
+  return retag(db, [from], to, before);
 }
 
-export function mergeTags(db: MarginsDB, from: string[], into: string): Promise<number> {
-  return retag(db, from, into);
+export function mergeTags(db: MarginsDB, from: string[], into: string, before?: AnnotationView[]): Promise<number> {
+  return retag(db, from, into, before);
 }
 
-export function deleteTag(db: MarginsDB, tag: string): Promise<number> {
-  return retag(db, [tag], null);
+export function deleteTag(db: MarginsDB, tag: string, before?: AnnotationView[]): Promise<number> {
+  return retag(db, [tag], null, before);
 }
 
 export async function setTagColor(db: MarginsDB, tag: string, color: string | null): Promise<void> {
@@ -242,10 +246,11 @@ export async function setTagColor(db: MarginsDB, tag: string, color: string | nu
  * "Delete" papers from the library: every field is cleared with a fresh clock (a tombstone), so the
  * deletion travels to other devices instead of the paper coming back with the next import.
  */
-export async function deletePapers(db: MarginsDB, ids: string[]): Promise<number> {
+export async function deletePapers(db: MarginsDB, ids: string[], before?: AnnotationView[]): Promise<number> {
   return db.transaction('rw', [db.annotations, db.meta], async () => {
     const clock = await tick(db);
     const found = (await db.annotations.bulkGet(ids)).filter((a): a is Annotation => !!a);
+    if (before) for (const a of found) if (!isBlank(a)) before.push(viewOf(a, a.id));
     const cleared = found.map((a) => {
       const tags = Object.fromEntries(
         Object.entries(a.tags).map(([k, t]) => [k, t.v ? { v: false, c: clock } : t]),
@@ -271,5 +276,78 @@ export async function listTags(db: MarginsDB): Promise<{ name: string; count: nu
     return names
       .map((name, i) => ({ name, count: counts[i], ...(metas[i]?.color ? { color: metas[i]!.color } : {}) }))
       .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+  });
+}
+
+/** One change applied to many papers at once (the library's bulk actions). */
+export interface BulkChange {
+  star?: boolean;
+  addTags?: string[];
+  removeTags?: string[];
+}
+
+/**
+ * Apply one change to many papers in one transaction, with one clock. Only papers that exist and
+ * actually change are written; `before` receives their previous views, so the change can be undone.
+ */
+export async function bulkEdit(db: MarginsDB, ids: string[], change: BulkChange, before?: AnnotationView[]): Promise<number> {
+  const add = [...new Set((change.addTags ?? []).map(normalizeTag).filter(Boolean))];
+  const remove = [...new Set((change.removeTags ?? []).map(normalizeTag).filter(Boolean))];
+  return db.transaction('rw', [db.annotations, db.meta], async () => {
+    const clock = await tick(db);
+    const found = (await db.annotations.bulkGet([...new Set(ids)])).filter((a): a is Annotation => !!a);
+    const updated: Annotation[] = [];
+    for (const a of found) {
+      let changed = false;
+      const tags = { ...a.tags };
+      for (const t of add) {
+        if (!tags[t]?.v) {
+          tags[t] = { v: true, c: clock };
+          changed = true;
+        }
+      }
+      for (const t of remove) {
+        if (tags[t]?.v) {
+          tags[t] = { v: false, c: clock };
+          changed = true;
+        }
+      }
+      let star = a.star;
+      if (change.star !== undefined && change.star !== (a.star?.v ?? false)) {
+        star = { v: change.star, c: clock };
+        changed = true;
+      }
+      if (!changed) continue;
+      before?.push(viewOf(a, a.id));
+      updated.push(deriveAnnotation({ ...a, tags, star }));
+    }
+    await db.annotations.bulkPut(updated);
+    return updated.length;
+  });
+}
+
+/**
+ * Put papers back to the views they had (undo in the library). Each field that differs is set with a
+ * fresh clock, so the undo is an ordinary change that syncs like any other; a tag that must go away
+ * is removed with a tombstone. Returns how many papers changed.
+ */
+export async function restoreViews(db: MarginsDB, views: AnnotationView[]): Promise<number> {
+  return db.transaction('rw', [db.annotations, db.meta], async () => {
+    const clock = await tick(db);
+    const found = await db.annotations.bulkGet(views.map((v) => v.id));
+    const updated: Annotation[] = [];
+    views.forEach((view, i) => {
+      const a = found[i] ?? emptyAnnotation(view.id, clock.t);
+      const wanted = new Set(view.tags.map(normalizeTag).filter(Boolean));
+      const tags = { ...a.tags };
+      for (const t of wanted) if (!tags[t]?.v) tags[t] = { v: true, c: clock };
+      for (const t of Object.keys(tags)) if (tags[t].v && !wanted.has(t)) tags[t] = { v: false, c: clock };
+      const star = view.starred !== (a.star?.v ?? false) ? { v: view.starred, c: clock } : a.star;
+      const note = view.note !== (a.note?.v ?? '') ? { v: view.note, c: clock } : a.note;
+      const changed = star !== a.star || note !== a.note || Object.keys(tags).some((t) => tags[t] !== a.tags[t]);
+      if (changed) updated.push(deriveAnnotation({ ...a, tags, star, note }));
+    });
+    await db.annotations.bulkPut(updated);
+    return updated.length;
   });
 }

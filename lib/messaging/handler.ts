@@ -101,22 +101,31 @@ async function handlePrivileged(deps: HandlerDeps, req: PrivilegedRequest) {
   const { db } = deps;
   const changedSince = Date.now();
   let result: unknown;
+  const before: AnnotationView[] = [];
   switch (req.type) {
     case 'tags.rename':
-      result = { changed: await repo.renameTag(db, req.from, req.to) };
+      result = { changed: await repo.renameTag(db, req.from, req.to, before), before };
       break;
     case 'tags.merge':
-      result = { changed: await repo.mergeTags(db, req.from, req.into) };
+      result = { changed: await repo.mergeTags(db, req.from, req.into, before), before };
       break;
     case 'tags.delete':
-      result = { changed: await repo.deleteTag(db, req.tag) };
+      result = { changed: await repo.deleteTag(db, req.tag, before), before };
       break;
     case 'tags.setColor':
       await repo.setTagColor(db, req.tag, req.color);
       result = { ok: true };
       break;
     case 'papers.delete':
-      result = { deleted: await repo.deletePapers(db, req.ids) };
+      result = { deleted: await repo.deletePapers(db, req.ids, before), before };
+      break;
+    case 'papers.bulkEdit': {
+      const { ids, star, addTags, removeTags } = req;
+      result = { changed: await repo.bulkEdit(db, ids, { star, addTags, removeTags }, before), before };
+      break;
+    }
+    case 'annotations.restore':
+      result = { changed: await repo.restoreViews(db, req.views) };
       break;
   }
   // Bulk changes: push every annotation touched since the change began.

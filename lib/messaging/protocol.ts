@@ -99,6 +99,28 @@ export const privilegedRequestSchema = z.discriminatedUnion('type', [
     color: z.nullable(z.string().check(z.regex(/^#[0-9a-f]{6}$/i))),
   }),
   z.strictObject({ type: z.literal('papers.delete'), ids: z.array(canonicalId).check(z.maxLength(100_000)) }),
+  // The library's bulk actions: one change to many papers, in one transaction.
+  z.strictObject({
+    type: z.literal('papers.bulkEdit'),
+    ids: z.array(canonicalId).check(z.minLength(1), z.maxLength(100_000)),
+    star: z.optional(z.boolean()),
+    addTags: z.optional(z.array(tagName).check(z.maxLength(LIMITS.tagsPerEdit))),
+    removeTags: z.optional(z.array(tagName).check(z.maxLength(LIMITS.tagsPerEdit))),
+  }),
+  // Undo in the library: put papers back to the views they had before a change.
+  z.strictObject({
+    type: z.literal('annotations.restore'),
+    views: z
+      .array(
+        z.strictObject({
+          id: canonicalId,
+          starred: z.boolean(),
+          tags: z.array(tagName).check(z.maxLength(LIMITS.tagsPerEdit * 10)),
+          note: z.string().check(z.maxLength(LIMITS.note)),
+        }),
+      )
+      .check(z.minLength(1), z.maxLength(LIMITS.editsPerMessage)),
+  }),
 ]);
 
 export type PrivilegedRequest = z.infer<typeof privilegedRequestSchema>;
@@ -109,11 +131,14 @@ export interface ResponseMap {
   'cards.report': { states: Record<string, AnnotationView>; firstSeen: Record<string, number> };
   'annotations.edit': { states: AnnotationView[] };
   'tags.list': { tags: TagSummary[] };
-  'tags.rename': { changed: number };
-  'tags.merge': { changed: number };
-  'tags.delete': { changed: number };
+  // `before`: each changed paper's view before the change, for undo (annotations.restore).
+  'tags.rename': { changed: number; before: AnnotationView[] };
+  'tags.merge': { changed: number; before: AnnotationView[] };
+  'tags.delete': { changed: number; before: AnnotationView[] };
   'tags.setColor': { ok: true };
-  'papers.delete': { deleted: number };
+  'papers.delete': { deleted: number; before: AnnotationView[] };
+  'papers.bulkEdit': { changed: number; before: AnnotationView[] };
+  'annotations.restore': { changed: number };
 }
 
 export interface TagSummary {
