@@ -52,7 +52,8 @@ export function PaperRow(props: PaperRowProps) {
       </button>
       <div className="paper-main">
         <div className="paper-title">
-          {isNew && <span className="new-badge">NEW</span>}{' '}
+          {isNew && <span className="new-badge">NEW</span>}
+          {isNew && ' '}
           {href ? (
             <a href={href} target="_blank" rel="noreferrer noopener">
               {title || view.id}

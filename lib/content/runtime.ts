@@ -276,7 +276,8 @@ export class MarginsPage {
           const first = reply.firstSeen[card.id];
           const m = this.mounted.get(card.root);
           if (!m || first === undefined) continue;
-          m.isNew = now - first < NEW_WINDOW_MS;
+          // New: first shown within the window (a reload keeps the mark), and not on the very first visit ever.
+          m.isNew = now - first < NEW_WINDOW_MS && first - reply.seenSince > NEW_WINDOW_MS;
           applySeenAttribute(card.root, m.isNew ? 'new' : 'seen');
           m.controls.setNew(m.isNew && (this.settings?.markNew ?? true));
         }

@@ -19,6 +19,7 @@ import {
 
 const DEVICE_KEY = 'deviceId';
 const CLOCK_KEY = 'clock';
+const SEEN_SINCE_KEY = 'seenSince';
 
 function randomDeviceId(): string {
   const bytes = new Uint8Array(8);
@@ -160,19 +161,24 @@ export async function getViews(db: MarginsDB, ids: string[]): Promise<Record<str
 }
 
 /**
- * Record that the reader was shown these papers on a listing. Returns each id's first-seen time, so the
- * caller can tell papers new to this reader from papers seen on an earlier visit.
+ * Record that the reader was shown these papers on a listing. Returns each id's first-seen time and when
+ * this database started recording (so that nothing counts as "new" on the very first visit).
  */
-export async function recordSeen(db: MarginsDB, ids: string[]): Promise<Record<string, number>> {
-  return db.transaction('rw', db.seen, async () => {
+export async function recordSeen(db: MarginsDB, ids: string[]): Promise<{ firstSeen: Record<string, number>; since: number }> {
+  return db.transaction('rw', [db.seen, db.meta], async () => {
     const unique = [...new Set(ids)];
     const found = await db.seen.bulkGet(unique);
     const now = Date.now();
+    let since = (await db.meta.get(SEEN_SINCE_KEY))?.value;
+    if (typeof since !== 'number') {
+      since = now;
+      await db.meta.put({ key: SEEN_SINCE_KEY, value: since });
+    }
     const fresh = unique.filter((_, i) => !found[i]).map((id) => ({ id, firstSeen: now }));
     if (fresh.length) await db.seen.bulkPut(fresh);
-    const out: Record<string, number> = {};
-    unique.forEach((id, i) => (out[id] = found[i]?.firstSeen ?? now));
-    return out;
+    const firstSeen: Record<string, number> = {};
+    unique.forEach((id, i) => (firstSeen[id] = found[i]?.firstSeen ?? now));
+    return { firstSeen, since };
   });
 }
 
@@ -181,9 +187,12 @@ export function countStarred(db: MarginsDB): Promise<number> {
   return db.annotations.where('starred').equals(1).count();
 }
 
-/** Run `fn` only if the database can be opened; turn Dexie's errors into readable ones. */
+/** Turn the database's errors into a sentence for the reader. */
 export function describeDbError(err: unknown): string {
-  if (err instanceof Dexie.QuotaExceededError || (err as { name?: string })?.name === 'QuotaExceededError') {
+  // Dexie wraps the browser's error (AbortError -> inner QuotaExceededError): look through the chain.
+  const chain: unknown[] = [];
+  for (let e: unknown = err; e && chain.length < 5; e = (e as { inner?: unknown }).inner) chain.push(e);
+  if (chain.some((e) => e instanceof Dexie.QuotaExceededError || (e as { name?: string }).name === 'QuotaExceededError')) {
     return 'Your browser is out of storage space for Margins; nothing was saved. Free some disk space and try again.';
   }
   if (err instanceof Dexie.DexieError) return `Could not save: ${err.message}`;

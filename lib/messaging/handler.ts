@@ -68,9 +68,9 @@ async function handlePublic(deps: HandlerDeps, req: PublicRequest) {
   switch (req.type) {
     case 'cards.report': {
       const ids = req.cards.map((c) => c.id);
-      const [states, firstSeen] = await Promise.all([
+      const [states, seen] = await Promise.all([
         repo.getViews(db, ids),
-        req.listing ? repo.recordSeen(db, ids) : Promise.resolve({} as Record<string, number>),
+        req.listing ? repo.recordSeen(db, ids) : Promise.resolve({ firstSeen: {}, since: 0 }),
       ]);
       // A card whose own id is unknown may still be a known paper under one of its aliases.
       for (const card of req.cards) {
@@ -79,7 +79,7 @@ async function handlePublic(deps: HandlerDeps, req: PublicRequest) {
         const hit = Object.values(byAlias).find(isSet);
         if (hit) states[card.id] = { ...hit, id: card.id };
       }
-      return { states, firstSeen };
+      return { states, firstSeen: seen.firstSeen, seenSince: seen.since };
     }
     case 'tags.list':
       return { tags: await repo.listTags(db) };

@@ -128,7 +128,13 @@ export type Request = PublicRequest | PrivilegedRequest;
 
 /** What the background answers, per request type. */
 export interface ResponseMap {
-  'cards.report': { states: Record<string, AnnotationView>; firstSeen: Record<string, number> };
+  'cards.report': {
+    states: Record<string, AnnotationView>;
+    /** When each paper was first shown on a listing (listings only). */
+    firstSeen: Record<string, number>;
+    /** When Margins started recording seen papers: nothing is new on the very first visit. */
+    seenSince: number;
+  };
   'annotations.edit': { states: AnnotationView[] };
   'tags.list': { tags: TagSummary[] };
   // `before`: each changed paper's view before the change, for undo (annotations.restore).

@@ -1,0 +1,256 @@
+/**
+ * Issue 4, end to end in Chromium: annotate with the keyboard only on a real arXiv listing, see it in the
+ * popup and a second tab, survive a reload, edit from the popup; hostile page CSS; markup in titles, tags and
+ * notes shown as text; accessibility (axe-core); a failing write that keeps what the reader typed.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ExtensionBrowser, cardRoots, controlHosts, launchExtension } from './harness';
+
+const LISTING = 'https://arxiv.org/list/astro-ph.CO/recent?show=1000';
+const FIRST = 'arxiv:2607.21497';
+const HOSTILE = 'https://arxiv.org/list/hostile.XX/new';
+const hostileHtml = readFileSync(path.join(import.meta.dirname, 'pages/arxiv-hostile.html'), 'utf8');
+
+const card = (page: Page, id: string) => page.locator(`[data-margins-for="${id}"]`);
+const rootAttr = (page: Page, id: string, attr: string) => page.getAttribute(`[data-margins-id="${id}"]`, attr);
+
+describe('annotate where you read', () => {
+  let b: ExtensionBrowser;
+  const dialogs: string[] = [];
+  beforeAll(async () => {
+    b = await launchExtension();
+    b.serveFixture(LISTING, 'arxiv/list-astro-ph.CO-recent-2026-07-24-raw.html');
+    b.serve(HOSTILE, hostileHtml);
+    b.context.on('page', (p) => p.on('dialog', (d) => (dialogs.push(d.message()), void d.dismiss())));
+  });
+  afterAll(async () => {
+    await b?.close();
+  });
+
+  it('stars, tags and notes a card with the keyboard only; popup, second tab and reload agree', async () => {
+    const tab1 = await b.open(LISTING);
+    await expect.poll(async () => (await controlHosts(tab1)).length).toBe(111);
+
+    await tab1.keyboard.press('j'); // the first j focuses the first card
+    expect(await rootAttr(tab1, FIRST, 'data-margins-focused')).toBe('');
+    await tab1.keyboard.press('j');
+    await tab1.keyboard.press('k'); // back to the first
+    expect(await rootAttr(tab1, FIRST, 'data-margins-focused')).toBe('');
+
+    await tab1.keyboard.press('s');
+    await expect.poll(() => rootAttr(tab1, FIRST, 'data-margins-starred')).toBe('');
+
+    await tab1.keyboard.press('t');
+    const tagInput = card(tab1, FIRST).getByRole('combobox', { name: /New tag/ });
+    await expect.poll(() => tagInput.evaluate((el) => el === el.getRootNode().activeElement)).toBe(true);
+    await tab1.keyboard.type('Cosmology');
+    await tab1.keyboard.press('Enter');
+    await tab1.keyboard.type('hubble tension');
+    await tab1.keyboard.press('Enter');
+    await tab1.keyboard.press('Escape');
+    await expect.poll(() => rootAttr(tab1, FIRST, 'data-margins-tags')).toBe('cosmology hubble-tension');
+
+    // Keys typed into our inputs never trigger shortcuts: "s" above did not unstar.
+    expect(await rootAttr(tab1, FIRST, 'data-margins-starred')).toBe('');
+
+    await tab1.keyboard.press('n');
+    const note = card(tab1, FIRST).getByRole('textbox', { name: /Note on/ });
+    await expect.poll(() => note.evaluate((el) => el === el.getRootNode().activeElement)).toBe(true);
+    await tab1.keyboard.type('Check the sound horizon section.\nSecond line.');
+    await tab1.keyboard.press('Escape'); // closes and keeps the text
+    await expect.poll(() => rootAttr(tab1, FIRST, 'data-margins-note')).toBe('');
+    await expect(card(tab1, FIRST).getByRole('textbox', { name: /Note on/ }).count()).resolves.toBe(0);
+    expect(await card(tab1, FIRST).locator('.snippet').textContent()).toBe('Check the sound horizon section. Second line.');
+
+    // The popup shows it all.
+    const popup = await b.popupFor(tab1);
+    const row = popup.locator(`li.paper-row[data-paper-id="${FIRST}"]`);
+    await expect.poll(() => row.getByRole('button', { name: /^Unstar/ }).count()).toBe(1);
+    await expect.poll(() => row.locator('.chip').allTextContents()).toEqual(['cosmology×', 'hubble-tension×']);
+    expect(await row.locator('.paper-note').textContent()).toBe('Check the sound horizon section.\nSecond line.');
+
+    // A second tab shows it without a reload.
+    const tab2 = await b.open(LISTING);
+    await tab2.waitForSelector(`[data-margins-id="${FIRST}"][data-margins-starred][data-margins-note][data-margins-tags="cosmology hubble-tension"]`);
+
+    // Reload: all still there.
+    await tab1.reload({ waitUntil: 'domcontentloaded' });
+    await tab1.waitForSelector(`[data-margins-id="${FIRST}"][data-margins-starred][data-margins-note][data-margins-tags="cosmology hubble-tension"]`);
+
+    // Remove a tag in the popup: the cards in both tabs update.
+    await row.getByRole('button', { name: 'Remove tag cosmology' }).click();
+    for (const tab of [tab1, tab2]) {
+      await expect.poll(() => rootAttr(tab, FIRST, 'data-margins-tags')).toBe('hubble-tension');
+      await expect.poll(() => card(tab, FIRST).locator('.chip').count()).toBe(1);
+    }
+
+    // The popup's keyboard: ↓ moves, s stars the active row, t opens its tag input.
+    await popup.locator('ul.papers').focus();
+    await popup.keyboard.press('ArrowDown');
+    await popup.keyboard.press('s');
+    const second = (await cardRoots(tab1))[1].id;
+    await expect.poll(() => rootAttr(tab1, second, 'data-margins-starred')).toBe('');
+    await popup.keyboard.press('t');
+    await popup.keyboard.type('from-popup');
+    await popup.keyboard.press('Enter');
+    await expect.poll(() => rootAttr(tab2, second, 'data-margins-tags')).toBe('from-popup');
+
+    // Autocomplete on the card offers the library's tags.
+    await tab1.keyboard.press('j');
+    await tab1.keyboard.press('j');
+    await tab1.keyboard.press('j');
+    await tab1.keyboard.press('t');
+    await tab1.keyboard.type('hub');
+    const third = (await cardRoots(tab1))[2].id;
+    await expect.poll(() => card(tab1, third).getByRole('option').allTextContents()).toEqual(['hubble-tension']);
+    await tab1.keyboard.press('ArrowDown');
+    await tab1.keyboard.press('Enter');
+    await expect.poll(() => rootAttr(tab1, third, 'data-margins-tags')).toBe('hubble-tension');
+    await tab1.keyboard.press('Escape');
+
+    // "?" shows the keys; Esc hides them.
+    await tab1.keyboard.press('?');
+    await expect.poll(() => tab1.getByRole('dialog', { name: 'Margins keyboard shortcuts' }).count()).toBe(1);
+    await tab1.keyboard.press('Escape');
+    await expect.poll(() => tab1.getByRole('dialog', { name: 'Margins keyboard shortcuts' }).count()).toBe(0);
+  });
+
+  it('ignores the keys while the reader types in the page, and when shortcuts are off', async () => {
+    const tab = await b.open(LISTING);
+    await tab.evaluate(() => {
+      const input = document.createElement('input');
+      input.id = 'page-search';
+      document.body.prepend(input);
+    });
+    await tab.focus('#page-search');
+    await tab.keyboard.type('jjs');
+    expect(await tab.$$eval('[data-margins-focused]', (e) => e.length)).toBe(0);
+    await tab.click('h1, body', { position: { x: 1, y: 1 } }).catch(() => undefined);
+    await tab.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+
+    const library = await b.extensionPage('popup.html');
+    await library.evaluate(() => chrome.storage.local.set({ settings: { shortcuts: false } }));
+    await tab.waitForTimeout(200);
+    await tab.keyboard.press('j');
+    expect(await tab.$$eval('[data-margins-focused]', (e) => e.length)).toBe(0);
+    await library.evaluate(() => chrome.storage.local.set({ settings: { shortcuts: true } }));
+    await expect
+      .poll(async () => {
+        await tab.keyboard.press('j');
+        return tab.$$eval('[data-margins-focused]', (e) => e.length);
+      })
+      .toBe(1);
+    await library.close();
+  });
+
+  it('is untouched by hostile page CSS, does not style the page, and shows markup as text', async () => {
+    const tab = await b.open(HOSTILE);
+    await expect.poll(async () => (await controlHosts(tab)).length).toBe(3);
+
+    // Our controls are visible and work despite `* { all: unset }` and `button { display: none !important }`.
+    const star = card(tab, 'arxiv:2607.11111').getByRole('button', { name: /^Star/ });
+    expect(await star.isVisible()).toBe(true);
+    const box = await star.boundingBox();
+    expect(box!.width).toBeGreaterThan(8);
+    const color = await star.evaluate((el) => getComputedStyle(el).color);
+    expect(color).not.toBe('rgb(255, 0, 0)');
+    await star.click();
+    await expect.poll(() => rootAttr(tab, 'arxiv:2607.11111', 'data-margins-starred')).toBe('');
+
+    // Ours never reaches the page: its own button stays hidden, its own .chip keeps its (unset) style.
+    expect(await tab.locator('#page-button').isVisible()).toBe(false);
+    const pageChip = await tab.$eval('#page-chip', (el) => {
+      const s = getComputedStyle(el);
+      return { border: s.borderTopStyle, radius: s.borderTopLeftRadius, background: s.backgroundColor };
+    });
+    expect(pageChip).toEqual({ border: 'none', radius: '0px', background: 'rgb(0, 255, 0)' });
+
+    // Markup in titles, tags and notes is text everywhere.
+    const payload = '<img src=x onerror=alert(1)>';
+    const first = card(tab, 'arxiv:2607.11111');
+    await first.getByRole('button', { name: /^Add a tag/ }).click();
+    await tab.keyboard.type('</style><script>alert(4)</script>');
+    await tab.keyboard.press('Enter');
+    await tab.keyboard.press('Escape');
+    await first.getByRole('button', { name: /^Add a note/ }).click();
+    await tab.keyboard.type(`${payload} javascript:alert(5)`);
+    await tab.keyboard.press('Escape');
+    await expect.poll(() => rootAttr(tab, 'arxiv:2607.11111', 'data-margins-note')).toBe('');
+    expect(await first.locator('.snippet').textContent()).toBe(`${payload} javascript:alert(5)`);
+    expect(await first.getByRole('group').getAttribute('aria-label')).toBe(`Margins: ${payload} Attention is all you need`);
+
+    const popup = await b.popupFor(tab);
+    const row = popup.locator('li.paper-row[data-paper-id="arxiv:2607.11111"]');
+    await expect.poll(() => row.locator('.paper-title').textContent()).toBe(`${payload} Attention is all you need`);
+    expect(await row.locator('.paper-authors').textContent()).toBe('</style><script>alert(2)</script>, Ada Lovelace');
+    expect(await row.locator('.paper-note').textContent()).toBe(`${payload} javascript:alert(5)`);
+    expect(await row.locator('.chip > span').first().textContent()).toBe('</style><script>alert(4)</script>');
+    // No element was made from the data, and no dialog fired anywhere.
+    expect(await popup.locator('img, script:not([src])').count()).toBe(0);
+    expect(await tab.evaluate(() => document.querySelectorAll('img').length)).toBe(0);
+    const shadowImgs = await tab.$$eval('[data-margins-for]', (hosts) => hosts.reduce((n, h) => n + (h.shadowRoot?.querySelectorAll('img, script').length ?? 0), 0));
+    expect(shadowImgs).toBe(0);
+    await tab.waitForTimeout(200);
+    expect(dialogs).toEqual([]);
+  });
+
+  it('has no serious or critical accessibility violations (axe-core) in the popup and the card controls', async () => {
+    const tab = await b.open(LISTING);
+    await expect.poll(async () => (await controlHosts(tab)).length).toBe(111);
+    // Open the richest state: a tag input and a note editor.
+    await card(tab, FIRST).getByRole('button', { name: /note/ }).click();
+    // The first cards: one with the note editor open, the others in their resting state (all cards are alike).
+    const ids = (await controlHosts(tab)).slice(0, 4);
+    let axe = new AxeBuilder({ page: tab });
+    for (const id of ids) axe = axe.include(`[data-margins-for="${id}"]`);
+    const inPage = await axe.analyze();
+    const bad = inPage.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(bad.map((v) => `${v.id}: ${v.nodes.length}`)).toEqual([]);
+    expect(inPage.passes.length).toBeGreaterThan(3); // axe did look at our controls
+
+    const popup = await b.popupFor(tab);
+    await popup.waitForSelector('li.paper-row');
+    await popup.locator(`li.paper-row[data-paper-id="${FIRST}"]`).getByRole('button', { name: /^Add a tag/ }).click();
+    const inPopup = await new AxeBuilder({ page: popup }).analyze();
+    const badPopup = inPopup.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(badPopup.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+  });
+
+  it('tells the reader when a write fails and keeps what they typed', async () => {
+    const tab = await b.open(LISTING);
+    await expect.poll(async () => (await controlHosts(tab)).length).toBe(111);
+    const id = 'arxiv:2607.21244';
+    // The disk is full: every IndexedDB write in the background fails with QuotaExceededError.
+    await b.worker.evaluate(() => {
+      const g = globalThis as unknown as { __put?: unknown };
+      g.__put = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = function () {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      };
+    });
+    await card(tab, id).getByRole('button', { name: /^Add a note/ }).click();
+    await tab.keyboard.type('words that must not be lost');
+    const alert = card(tab, id).getByRole('alert');
+    await expect.poll(() => alert.textContent(), { timeout: 5000 }).toMatch(/out of storage space/);
+    await tab.keyboard.press('Escape'); // a failed save keeps the editor open, with the text
+    const note = card(tab, id).getByRole('textbox', { name: /Note on/ });
+    expect(await note.inputValue()).toBe('words that must not be lost');
+    expect(await rootAttr(tab, id, 'data-margins-note')).toBeNull();
+
+    // Space is back: the next save goes through, nothing was lost.
+    await b.worker.evaluate(() => {
+      const g = globalThis as unknown as { __put: typeof IDBObjectStore.prototype.put };
+      IDBObjectStore.prototype.put = g.__put;
+    });
+    await note.press('End');
+    await tab.keyboard.type('.');
+    await expect.poll(() => rootAttr(tab, id, 'data-margins-note')).toBe('');
+    await expect.poll(() => alert.textContent()).toBe('');
+    await tab.keyboard.press('Escape');
+    expect(await card(tab, id).locator('.snippet').textContent()).toBe('words that must not be lost.');
+  });
+});
