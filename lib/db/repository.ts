@@ -169,11 +169,9 @@ export async function recordSeen(db: MarginsDB, ids: string[]): Promise<{ firstS
     const unique = [...new Set(ids)];
     const found = await db.seen.bulkGet(unique);
     const now = Date.now();
-    let since = (await db.meta.get(SEEN_SINCE_KEY))?.value;
-    if (typeof since !== 'number') {
-      since = now;
-      await db.meta.put({ key: SEEN_SINCE_KEY, value: since });
-    }
+    const stored = (await db.meta.get(SEEN_SINCE_KEY))?.value;
+    const since = typeof stored === 'number' ? stored : now;
+    if (since !== stored) await db.meta.put({ key: SEEN_SINCE_KEY, value: since });
     const fresh = unique.filter((_, i) => !found[i]).map((id) => ({ id, firstSeen: now }));
     if (fresh.length) await db.seen.bulkPut(fresh);
     const firstSeen: Record<string, number> = {};

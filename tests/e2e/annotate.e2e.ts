@@ -46,7 +46,7 @@ describe('annotate where you read', () => {
 
     await tab1.keyboard.press('t');
     const tagInput = card(tab1, FIRST).getByRole('combobox', { name: /New tag/ });
-    await expect.poll(() => tagInput.evaluate((el) => el === el.getRootNode().activeElement)).toBe(true);
+    await expect.poll(() => tagInput.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement)).toBe(true);
     await tab1.keyboard.type('Cosmology');
     await tab1.keyboard.press('Enter');
     await tab1.keyboard.type('hubble tension');
@@ -59,7 +59,7 @@ describe('annotate where you read', () => {
 
     await tab1.keyboard.press('n');
     const note = card(tab1, FIRST).getByRole('textbox', { name: /Note on/ });
-    await expect.poll(() => note.evaluate((el) => el === el.getRootNode().activeElement)).toBe(true);
+    await expect.poll(() => note.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement)).toBe(true);
     await tab1.keyboard.type('Check the sound horizon section.\nSecond line.');
     await tab1.keyboard.press('Escape'); // closes and keeps the text
     await expect.poll(() => rootAttr(tab1, FIRST, 'data-margins-note')).toBe('');
