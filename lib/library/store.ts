@@ -1,0 +1,171 @@
+/**
+ * The library's rows in memory, kept in step with the database.
+ *
+ * Why not one useLiveQuery over the tables: at 50,000 papers every write (a note autosaving while the
+ * reader types) would re-read and re-parse every record. Instead:
+ *  1. the first page is read by the `updatedAt` index (newest first), so rows show at once;
+ *  2. then everything is read once (for search, counts and the other sorts);
+ *  3. after that, Dexie's `storagemutated` event (fired for writes in this page and, through a
+ *     BroadcastChannel, for the background's writes) names the keys that changed, and only those
+ *     records are read again.
+ */
+import Dexie, { RangeSet, type ObservabilitySet } from 'dexie';
+import type { MarginsDB } from '@/lib/db/schema';
+import { type Annotation, type Paper, isBlank } from '@/lib/model';
+import { type LibraryItem, itemFrom } from './query';
+
+export type LoadPhase = 'starting' | 'first-page' | 'ready' | 'error';
+
+export interface LibrarySnapshot {
+  phase: LoadPhase;
+  /** Papers in the library, in no particular order (the view sorts them). */
+  items: readonly LibraryItem[];
+  byId: ReadonlyMap<string, LibraryItem>;
+  /** Bumped on every change, so views can memoise on it. */
+  version: number;
+  error?: string;
+}
+
+export const FIRST_PAGE_SIZE = 60;
+
+/** Wait until the browser has painted what React just rendered (or a short while, in a hidden tab). */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 50);
+    if (typeof requestAnimationFrame === 'function') {
+      requestAnimationFrame(() => {
+        clearTimeout(timer);
+        setTimeout(resolve, 0);
+      });
+    }
+  });
+}
+
+export class LibraryStore {
+  private snapshot: LibrarySnapshot = { phase: 'starting', items: [], byId: new Map(), version: 0 };
+  private readonly listeners = new Set<() => void>();
+  private readonly pending = new Set<string>();
+  private fullReloadPending = false;
+  private flushing: Promise<void> | null = null;
+  private stopped = false;
+  private readonly prefix: string;
+
+  constructor(private readonly db: MarginsDB) {
+    this.prefix = `idb://${db.name}/`;
+  }
+
+  subscribe = (fn: () => void): (() => void) => {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  };
+
+  getSnapshot = (): LibrarySnapshot => this.snapshot;
+
+  private publish(next: Partial<LibrarySnapshot>) {
+    this.snapshot = { ...this.snapshot, ...next, version: this.snapshot.version + 1 };
+    for (const fn of this.listeners) fn();
+  }
+
+  private setItems(byId: Map<string, LibraryItem>, phase: LoadPhase = this.snapshot.phase) {
+    this.publish({ byId, items: [...byId.values()], phase });
+  }
+
+  /** Load the first page, then everything; then follow changes. Resolves when everything is loaded. */
+  async start(opts: { firstPage?: boolean } = {}): Promise<void> {
+    Dexie.on('storagemutated', this.onMutated);
+    try {
+      if (opts.firstPage !== false) {
+        await this.loadFirstPage();
+        await afterPaint();
+      }
+      if (this.stopped) return;
+      await this.loadAll();
+    } catch (err) {
+      this.publish({ phase: 'error', error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    Dexie.on('storagemutated').unsubscribe(this.onMutated);
+  }
+
+  private async loadFirstPage() {
+    const anns = await this.db.annotations
+      .orderBy('updatedAt')
+      .reverse()
+      .filter((a) => !isBlank(a))
+      .limit(FIRST_PAGE_SIZE)
+      .toArray();
+    const papers = await this.db.papers.bulkGet(anns.map((a) => a.id));
+    // The full load may have won the race (it never does in practice): keep the fuller answer.
+    if (this.snapshot.phase !== 'starting') return;
+    this.setItems(new Map(anns.map((a, i) => [a.id, itemFrom(a, papers[i])])), 'first-page');
+  }
+
+  private async loadAll() {
+    // Keys that change while we read are read again afterwards.
+    this.pending.clear();
+    this.fullReloadPending = false;
+    const [anns, papers] = await this.db.transaction('r', [this.db.annotations, this.db.papers], () =>
+      Promise.all([this.db.annotations.toArray(), this.db.papers.toArray()]),
+    );
+    const paperById = new Map<string, Paper>();
+    for (const p of papers) paperById.set(p.id, p);
+    const byId = new Map<string, LibraryItem>();
+    for (const a of anns) if (!isBlank(a)) byId.set(a.id, itemFrom(a, paperById.get(a.id)));
+    this.setItems(byId, 'ready');
+    if (this.pending.size || this.fullReloadPending) this.scheduleFlush();
+  }
+
+  private onMutated = (parts: ObservabilitySet) => {
+    let touched = false;
+    for (const table of ['annotations', 'papers'] as const) {
+      const tree = parts[`${this.prefix}${table}/`];
+      if (!tree || !('from' in tree)) continue;
+      touched = true;
+      for (const range of RangeSet(tree)) {
+        if (typeof range.from === 'string' && range.from === range.to) this.pending.add(range.from);
+        else this.fullReloadPending = true; // a whole range changed (a clear, an upgrade): read everything
+      }
+    }
+    if (touched && this.snapshot.phase === 'ready') this.scheduleFlush();
+  };
+
+  private scheduleFlush() {
+    if (this.flushing) return;
+    this.flushing = (async () => {
+      // Let a burst of writes (one transaction fires once, but several may follow) gather first.
+      await new Promise((r) => setTimeout(r, 0));
+      while (!this.stopped && (this.pending.size || this.fullReloadPending)) {
+        if (this.fullReloadPending) {
+          await this.loadAll();
+          continue;
+        }
+        const ids = [...this.pending];
+        this.pending.clear();
+        await this.applyChanged(ids);
+      }
+    })().finally(() => {
+      this.flushing = null;
+    });
+  }
+
+  private async applyChanged(ids: string[]) {
+    const [anns, papers] = await this.db.transaction('r', [this.db.annotations, this.db.papers], () =>
+      Promise.all([this.db.annotations.bulkGet(ids), this.db.papers.bulkGet(ids)]),
+    );
+    const byId = new Map(this.snapshot.byId);
+    ids.forEach((id, i) => {
+      const a: Annotation | undefined = anns[i];
+      if (!a || isBlank(a)) byId.delete(id);
+      else byId.set(id, itemFrom(a, papers[i]));
+    });
+    this.setItems(byId);
+  }
+
+  /** Resolves once every change seen so far is reflected (for tests). */
+  async settled(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+}
