@@ -4,6 +4,8 @@
  */
 import type { MarginsDB } from '@/lib/db/schema';
 import * as repo from '@/lib/db/repository';
+import { ImportError } from '@/lib/sync/format';
+import { applyImport } from '@/lib/sync/import';
 import { type AnnotationView, viewOf } from '@/lib/model';
 import {
   type PrivilegedRequest,
@@ -42,7 +44,10 @@ function roughSize(message: unknown): number {
 }
 
 export async function handleMessage(deps: HandlerDeps, message: unknown, sender: SenderInfo): Promise<Reply<unknown>> {
-  if (roughSize(message) > MAX_MESSAGE_CHARS) return { ok: false, error: 'Rejected a message that is too large.' };
+  // Our own pages may send more (an import file of up to 64 MB); Chrome itself caps a message at 64 MiB.
+  if (!sender.fromExtensionPage && roughSize(message) > MAX_MESSAGE_CHARS) {
+    return { ok: false, error: 'Rejected a message that is too large.' };
+  }
   const type = (message as { type?: unknown } | null)?.type;
   const publicParse = publicRequestSchema.safeParse(message);
   if (publicParse.success) return run(() => handlePublic(deps, publicParse.data));
@@ -59,6 +64,8 @@ async function run<T>(fn: () => Promise<T>): Promise<Reply<T>> {
   try {
     return { ok: true, data: await fn() };
   } catch (err) {
+    // A rejected import file already says what is wrong with it, for the reader.
+    if (err instanceof ImportError) return { ok: false, error: err.message };
     return { ok: false, error: repo.describeDbError(err) };
   }
 }
@@ -127,6 +134,13 @@ async function handlePrivileged(deps: HandlerDeps, req: PrivilegedRequest) {
     case 'annotations.restore':
       result = { changed: await repo.restoreViews(db, req.views) };
       break;
+    case 'sync.import': {
+      // Re-validates the file and merges it with the current database in one transaction.
+      const { summary, changedViews } = await applyImport(db, req.file);
+      if (changedViews.length) deps.broadcast(changedViews);
+      result = summary;
+      break;
+    }
   }
   // Bulk changes: push every annotation touched since the change began.
   const touched = await db.annotations.where('updatedAt').aboveOrEqual(changedSince).toArray();

@@ -10,6 +10,7 @@
 import * as z from 'zod/mini';
 import { isCanonicalId } from '@/lib/ids';
 import type { AnnotationView } from '@/lib/model';
+import type { ImportSummary } from '@/lib/sync/import';
 
 export const LIMITS = {
   id: 600,
@@ -121,6 +122,9 @@ export const privilegedRequestSchema = z.discriminatedUnion('type', [
       )
       .check(z.minLength(1), z.maxLength(LIMITS.editsPerMessage)),
   }),
+  // Import an export file, already read by the library page. lib/sync/format.ts validates the whole
+  // file (the one definition of the format) before anything is written, so it is opaque here.
+  z.strictObject({ type: z.literal('sync.import'), file: z.unknown() }),
 ]);
 
 export type PrivilegedRequest = z.infer<typeof privilegedRequestSchema>;
@@ -145,6 +149,7 @@ export interface ResponseMap {
   'papers.delete': { deleted: number; before: AnnotationView[] };
   'papers.bulkEdit': { changed: number; before: AnnotationView[] };
   'annotations.restore': { changed: number };
+  'sync.import': ImportSummary;
 }
 
 export interface TagSummary {

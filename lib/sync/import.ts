@@ -1,0 +1,358 @@
+/**
+ * Import: validate the whole file (format.ts), plan the merge against what this database holds
+ * (the preview), then apply the plan in ONE transaction (all or nothing).
+ *
+ * The preview runs in the library page (reads are allowed there); the apply runs in the background,
+ * the only writer, which re-validates the file and re-plans against the CURRENT database inside the
+ * transaction, so an edit made between preview and confirm is merged, not overwritten.
+ */
+import type { MarginsDB, NoteHistoryEntry } from '@/lib/db/schema';
+import { observeClock } from '@/lib/db/repository';
+import { type Annotation, type AnnotationView, deriveAnnotation, viewOf } from '@/lib/model';
+import { type ExportFile, type FileHistoryEntry, type FilePaper, parseExportData } from './format';
+import {
+  type SyncState,
+  canonicalAnnotation,
+  canonicalHistory,
+  canonicalPaper,
+  canonicalTagMeta,
+  emptyState,
+  historyKey,
+  latestClock,
+  mergeAliasTarget,
+  mergeAnnotation,
+  mergeHistoryEntry,
+  mergePaper,
+  mergeTagMeta,
+  stateFromFile,
+} from './merge';
+
+/** How many conflicts the preview lists one by one (the counts are always complete). */
+export const CONFLICTS_LISTED = 100;
+
+export type ConflictField = 'star' | 'note' | `tag:${string}`;
+
+/** Two devices set one field to different values: which value the merge keeps. */
+export interface Conflict {
+  id: string;
+  title: string;
+  field: ConflictField;
+  local: string;
+  incoming: string;
+  winner: 'file' | 'local';
+}
+
+/** What an import does (the preview) or did (the result). Counts are over the whole file. */
+export interface ImportSummary {
+  /** Papers (annotations) in the file. */
+  papersInFile: number;
+  /** Papers this database did not know. */
+  papersAdded: number;
+  /** Papers it knew whose star, tags, note or metadata change. */
+  papersUpdated: number;
+  /** Values the reader will see change: a star, a tag on a paper, a note. */
+  fieldsChanged: number;
+  starsChanged: number;
+  tagsAdded: number;
+  tagsRemoved: number;
+  notesChanged: number;
+  /** Papers whose title, authors, links... change (metadata only). */
+  metadataUpdated: number;
+  /** Fields set differently on the two devices (see `Conflict`). */
+  conflicts: number;
+  conflictsFileWins: number;
+  conflictsLocalWins: number;
+  /** The first CONFLICTS_LISTED conflicts. */
+  conflictList: Conflict[];
+  /** Tags the library does not have yet. */
+  tagsCreated: string[];
+  tagColorsChanged: number;
+  /** Note texts that lose and are kept in the note history. */
+  notesKept: number;
+  aliasesAdded: number;
+  /** The newest clock in the file, and whether it lies in this device's future (a wrong clock). */
+  latestClock: number;
+  futureClock: boolean;
+  /** True when the import changes nothing. */
+  unchanged: boolean;
+}
+
+/** The writes an import makes, computed from the local records and the file. */
+export interface ImportPlan {
+  summary: ImportSummary;
+  papers: FilePaper[];
+  annotations: Annotation[];
+  aliases: { alias: string; id: string }[];
+  tagMeta: ReturnType<typeof canonicalTagMeta>[];
+  /** New history entries, and existing ones (by seq) whose reason changes. */
+  historyAdds: FileHistoryEntry[];
+  historyReasonUpdates: { seq: number; reason: FileHistoryEntry['reason'] }[];
+  /** Views of the annotations that changed, for the tabs. */
+  changedViews: AnnotationView[];
+}
+
+/** The local records an import touches, plus the row numbers of their history entries. */
+export interface LocalSlice {
+  state: SyncState;
+  historySeq: Map<string, number>;
+  /** Every tag in use in this library (to tell which tags the import creates). */
+  tagsInUse: Set<string>;
+  /** Raw stored annotations (for createdAt and to keep fields we do not sync). */
+  stored: Map<string, Annotation>;
+}
+
+/** One day of clock skew is tolerated before the preview warns about a device clock in the future. */
+const FUTURE_SLACK_MS = 24 * 60 * 60 * 1000;
+
+function describeField(v: unknown): string {
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  return String(v ?? '');
+}
+
+/**
+ * Plan an import: merge each record of the file with the local one and count what changes.
+ * Pure (apart from `now`, used only to warn about future clocks).
+ */
+export function planImport(local: LocalSlice, incoming: SyncState, now = Date.now()): ImportPlan {
+  const s: ImportSummary = {
+    papersInFile: incoming.annotations.size,
+    papersAdded: 0,
+    papersUpdated: 0,
+    fieldsChanged: 0,
+    starsChanged: 0,
+    tagsAdded: 0,
+    tagsRemoved: 0,
+    notesChanged: 0,
+    metadataUpdated: 0,
+    conflicts: 0,
+    conflictsFileWins: 0,
+    conflictsLocalWins: 0,
+    conflictList: [],
+    tagsCreated: [],
+    tagColorsChanged: 0,
+    notesKept: 0,
+    aliasesAdded: 0,
+    latestClock: latestClock(incoming),
+    futureClock: false,
+    unchanged: true,
+  };
+  s.futureClock = s.latestClock > now + FUTURE_SLACK_MS;
+  const plan: ImportPlan = {
+    summary: s,
+    papers: [],
+    annotations: [],
+    aliases: [],
+    tagMeta: [],
+    historyAdds: [],
+    historyReasonUpdates: [],
+    changedViews: [],
+  };
+  const created = new Set<string>();
+  const touched = new Set<string>();
+  const historyAdded = new Map<string, FileHistoryEntry>();
+
+  const keepHistory = (h: FileHistoryEntry, countAsKept: boolean) => {
+    const key = historyKey(h);
+    const existing = local.state.noteHistory.get(key);
+    if (existing) {
+      const merged = mergeHistoryEntry(existing, h);
+      const seq = local.historySeq.get(key);
+      if (merged.reason !== existing.reason && seq !== undefined) {
+        plan.historyReasonUpdates.push({ seq, reason: merged.reason });
+        local.state.noteHistory.set(key, merged);
+      }
+      return;
+    }
+    const pending = historyAdded.get(key);
+    historyAdded.set(key, pending ? mergeHistoryEntry(pending, h) : h);
+    if (!pending && countAsKept) s.notesKept++;
+  };
+
+  const titleOf = (id: string) => incoming.papers.get(id)?.title || local.state.papers.get(id)?.title || id;
+
+  const conflict = (c: Omit<Conflict, 'title'>) => {
+    s.conflicts++;
+    if (c.winner === 'file') s.conflictsFileWins++;
+    else s.conflictsLocalWins++;
+    if (s.conflictList.length < CONFLICTS_LISTED) s.conflictList.push({ ...c, title: titleOf(c.id) });
+  };
+
+  for (const [id, inc] of incoming.annotations) {
+    const mine = local.state.annotations.get(id);
+    const { merged, lostNotes } = mergeAnnotation(mine, inc);
+    for (const h of lostNotes) keepHistory(h, true);
+    if (!mine) {
+      s.papersAdded++;
+      touched.add(id);
+    }
+    // What the reader sees change, field by field.
+    const before = mine ? viewOf(deriveAnnotation(mine), id) : undefined;
+    const starBefore = before?.starred ?? false;
+    const starAfter = !!merged.star?.v;
+    if (starBefore !== starAfter) s.starsChanged++;
+    const noteBefore = mine?.note?.v ?? '';
+    const noteAfter = merged.note?.v ?? '';
+    if (noteBefore !== noteAfter) s.notesChanged++;
+    for (const [tag, st] of Object.entries(merged.tags)) {
+      const had = mine ? !!(Object.hasOwn(mine.tags, tag) && mine.tags[tag].v) : false;
+      if (st.v && !had) {
+        s.tagsAdded++;
+        if (!local.tagsInUse.has(tag)) created.add(tag);
+      } else if (!st.v && had) s.tagsRemoved++;
+    }
+    // Conflicts: both devices set the field, to different values, on different devices.
+    if (mine) {
+      if (mine.star && inc.star && mine.star.v !== inc.star.v && mine.star.c.d !== inc.star.c.d) {
+        conflict({ id, field: 'star', local: describeField(mine.star.v), incoming: describeField(inc.star.v), winner: merged.star === inc.star ? 'file' : 'local' });
+      }
+      if (mine.note && inc.note && mine.note.v !== inc.note.v && mine.note.c.d !== inc.note.c.d) {
+        conflict({ id, field: 'note', local: mine.note.v, incoming: inc.note.v, winner: merged.note === inc.note ? 'file' : 'local' });
+      }
+      for (const [tag, it] of Object.entries(inc.tags)) {
+        const lt = Object.hasOwn(mine.tags, tag) ? mine.tags[tag] : undefined;
+        if (lt && lt.v !== it.v && lt.c.d !== it.c.d) {
+          conflict({ id, field: `tag:${tag}`, local: lt.v ? 'tagged' : 'removed', incoming: it.v ? 'tagged' : 'removed', winner: merged.tags[tag] === it ? 'file' : 'local' });
+        }
+      }
+    }
+    const changed = !mine || JSON.stringify(canonicalAnnotation(mine)) !== JSON.stringify(merged);
+    if (changed) {
+      const stored = local.stored.get(id);
+      const next = deriveAnnotation(merged);
+      // Keep any field another part of Margins stores on the record that the file does not carry.
+      plan.annotations.push(stored ? { ...stored, ...next } : next);
+      const after = viewOf(next, id);
+      if (!before || before.starred !== after.starred || before.note !== after.note || before.tags.join('\u0000') !== after.tags.join('\u0000')) {
+        plan.changedViews.push(after);
+        if (mine) touched.add(id);
+      }
+    }
+  }
+
+  for (const [id, p] of incoming.papers) {
+    const mine = local.state.papers.get(id);
+    const merged = mergePaper(mine, p);
+    if (!mine || JSON.stringify(mine) !== JSON.stringify(merged)) {
+      plan.papers.push(merged);
+      if (mine) {
+        s.metadataUpdated++;
+        touched.add(id);
+      } else if (!incoming.annotations.has(id) && !local.state.annotations.has(id)) {
+        s.papersAdded++;
+        touched.add(id);
+      }
+    }
+  }
+
+  for (const [alias, id] of incoming.aliases) {
+    const mine = local.state.aliases.get(alias);
+    const merged = mergeAliasTarget(mine, id);
+    if (merged !== mine) {
+      plan.aliases.push({ alias, id: merged });
+      if (mine === undefined) s.aliasesAdded++;
+    }
+  }
+
+  for (const [name, m] of incoming.tagMeta) {
+    const mine = local.state.tagMeta.get(name);
+    const merged = mergeTagMeta(mine, m);
+    if (merged !== mine && JSON.stringify(merged) !== JSON.stringify(mine)) {
+      plan.tagMeta.push(merged);
+      if ((merged.color ?? '') !== (mine?.color ?? '')) s.tagColorsChanged++;
+    }
+  }
+
+  for (const h of incoming.noteHistory.values()) keepHistory(h, false);
+  plan.historyAdds = [...historyAdded.values()];
+
+  // A paper counts once as added or updated, whatever changed about it.
+  s.papersUpdated = [...touched].filter((id) => local.state.annotations.has(id) || local.state.papers.has(id)).length;
+  s.tagsCreated = [...created].sort();
+  s.fieldsChanged = s.starsChanged + s.tagsAdded + s.tagsRemoved + s.notesChanged;
+  s.unchanged =
+    !plan.annotations.length &&
+    !plan.papers.length &&
+    !plan.aliases.length &&
+    !plan.tagMeta.length &&
+    !plan.historyAdds.length &&
+    !plan.historyReasonUpdates.length;
+  return plan;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading the local side
+
+/** Read the local records that an incoming state touches. Run inside a transaction for a snapshot. */
+export async function readLocalSlice(db: MarginsDB, incoming: SyncState): Promise<LocalSlice> {
+  const state = emptyState();
+  const stored = new Map<string, Annotation>();
+  const annIds = [...incoming.annotations.keys()];
+  const anns = await db.annotations.bulkGet(annIds);
+  anns.forEach((a) => {
+    if (!a) return;
+    stored.set(a.id, a);
+    state.annotations.set(a.id, canonicalAnnotation(a));
+  });
+  const paperIds = [...incoming.papers.keys()];
+  const papers = await db.papers.bulkGet(paperIds);
+  papers.forEach((p) => p && state.papers.set(p.id, canonicalPaper(p)));
+  const aliasKeys = [...incoming.aliases.keys()];
+  const aliases = await db.aliases.bulkGet(aliasKeys);
+  aliases.forEach((a) => a && state.aliases.set(a.alias, a.id));
+  const metas = await db.tagMeta.bulkGet([...incoming.tagMeta.keys()]);
+  metas.forEach((m) => m && state.tagMeta.set(m.name, canonicalTagMeta(m)));
+
+  // History: only entries of papers in the file can collide with what the import adds.
+  const ids = new Set([...annIds, ...[...incoming.noteHistory.values()].map((h) => h.id)]);
+  const historySeq = new Map<string, number>();
+  const rows: NoteHistoryEntry[] =
+    ids.size > 2_000 ? (await db.noteHistory.toArray()).filter((h) => ids.has(h.id)) : await db.noteHistory.where('id').anyOf([...ids]).toArray();
+  for (const row of rows) {
+    const entry = canonicalHistory(row);
+    const key = historyKey(entry);
+    const existing = state.noteHistory.get(key);
+    state.noteHistory.set(key, existing ? mergeHistoryEntry(existing, entry) : entry);
+    if (!historySeq.has(key) && row.seq !== undefined) historySeq.set(key, row.seq);
+  }
+  const tagsInUse = new Set((await db.annotations.orderBy('tagList').uniqueKeys()) as string[]);
+  return { state, historySeq, tagsInUse, stored };
+}
+
+/** The preview: what importing `file` into `db` would do now. Read-only. */
+export async function previewImport(db: MarginsDB, file: ExportFile): Promise<ImportSummary> {
+  const incoming = stateFromFile(file);
+  const local = await db.transaction('r', [db.annotations, db.papers, db.aliases, db.tagMeta, db.noteHistory], () =>
+    readLocalSlice(db, incoming),
+  );
+  return planImport(local, incoming).summary;
+}
+
+export interface ImportResult {
+  summary: ImportSummary;
+  changedViews: AnnotationView[];
+}
+
+/**
+ * Apply an import: validate `data` (whatever a page sent), merge it with the current database and
+ * write the result, all in one transaction. Throws ImportError (nothing written) for a bad file.
+ */
+export async function applyImport(db: MarginsDB, data: unknown, now = Date.now()): Promise<ImportResult> {
+  const file = parseExportData(data);
+  const incoming = stateFromFile(file);
+  return db.transaction('rw', [db.annotations, db.papers, db.aliases, db.tagMeta, db.noteHistory, db.meta], async () => {
+    const local = await readLocalSlice(db, incoming);
+    const plan = planImport(local, incoming, now);
+    if (plan.annotations.length) await db.annotations.bulkPut(plan.annotations);
+    if (plan.papers.length) await db.papers.bulkPut(plan.papers);
+    if (plan.aliases.length) await db.aliases.bulkPut(plan.aliases);
+    if (plan.tagMeta.length) await db.tagMeta.bulkPut(plan.tagMeta);
+    if (plan.historyAdds.length) {
+      await db.noteHistory.bulkAdd(plan.historyAdds.map((h) => ({ ...h, savedAt: now })));
+    }
+    for (const u of plan.historyReasonUpdates) await db.noteHistory.update(u.seq, { reason: u.reason });
+    // Hybrid logical clock: later local edits must win over everything imported.
+    await observeClock(db, plan.summary.latestClock);
+    return { summary: plan.summary, changedViews: plan.changedViews };
+  });
+}
+
