@@ -1,8 +1,6 @@
 import { createRoot } from 'react-dom/client';
+import { LibraryApp } from './App';
 import '@/components/theme.css';
-
-function LibraryApp() {
-  return <main><h1>Margins library</h1></main>;
-}
+import '@/components/library/library.css';
 
 createRoot(document.getElementById('root')!).render(<LibraryApp />);
