@@ -133,6 +133,32 @@ export function parsePaperUrl(href: string, base?: string | URL): ParsedId | nul
   return null;
 }
 
+/**
+ * The DOI a publisher's URL carries in its path, for links that are not doi.org links (Scholar results
+ * link the publisher's page): `/doi/[abs|full|pdf|epdf|...]/10.x/y` (ACM, Wiley, Taylor & Francis,
+ * SAGE, ACS, Science, IEEE CS...) and Springer's `/article|chapter/10.x/y` and `/content/pdf/10.x/y.pdf`.
+ * Only these forms are trusted: elsewhere a `10.x/y` in a URL is not necessarily the page's DOI.
+ */
+export function doiInUrl(href: string, base?: string | URL): ParsedId | null {
+  let url: URL;
+  try {
+    url = new URL(href, base);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  const host = url.hostname.toLowerCase();
+  if (host === 'doi.org' || host === 'dx.doi.org' || host === 'www.doi.org') return parseDoi(url.pathname.slice(1));
+  const path = url.pathname;
+  const generic = /\/doi\/(?:(?:abs|full|pdf|epdf|pdfdirect|fulltext|reader|book|suppl)\/)?(10\.\d{4,9}\/[^?#]+?)\/?$/i.exec(path);
+  if (generic) return parseDoi(generic[1]);
+  if (/(^|\.)springer\.com$/.test(host)) {
+    const springer = /^\/(?:article|chapter|referenceworkentry|protocol|content\/pdf)\/(10\.\d{4,9}\/[^?#]+?)(?:\.pdf)?\/?$/i.exec(path);
+    if (springer) return parseDoi(springer[1]);
+  }
+  return null;
+}
+
 function decodeSafe(s: string): string {
   try {
     return decodeURIComponent(s);

@@ -1,19 +1,22 @@
 /**
- * arXiv: listings (/list/<cat>/new, /recent, /pastweek, monthly archives, any `show=`), /catchup,
- * search results and abs pages.
+ * arXiv: listings (/list/<cat>/new with its new, cross-list and replacement sections, /recent,
+ * /pastweek, monthly archives, any `show=`), /catchup, search results and abs pages (current and
+ * older layouts).
  */
-import { parseArxivId } from '@/lib/ids';
+import { parseArxivId, parseDoi } from '@/lib/ids';
 import type { PaperLinks } from '@/lib/model';
-import { absoluteHref, cleanText, textsOf } from './dom';
+import { absoluteHref, cleanText, compactLinks, textsOf } from './dom';
 import type { DetectedCard, SiteAdapter } from './types';
 
 /**
  * Listing entries are `dt` + `dd` pairs inside `dl` elements.
- * - Current layout (checked on /list/astro-ph.CO/recent, 2026-07): one `dl#articles` per day (the id
- *   repeats), `dt > a[title="Abstract"][id=<arxiv id>]`.
+ * - Current layout (checked on /list/astro-ph.CO/recent, 2026-07; /new and /catchup use the same
+ *   entries, one `dl#articles` per section or day, the id repeating): `dt > a[title="Abstract"][id=<id>]`,
+ *   abstract (on /new and /catchup) in `dd p.mathjax`.
  * - Pre-2024 layout (checked on /list/astro-ph.CO/pastweek, 2024-03): plain `dl` after an `h3` heading,
  *   `dt > span.list-identifier > a[title="Abstract"]`.
- * Both are found by the abs link inside a `dt`, which never changed.
+ * Both are found by the abs link inside a `dt`, which never changed. One querySelectorAll pass over the
+ * document; everything else is read inside the entry.
  */
 const LISTING_ABS_LINK = 'dl > dt a[href*="/abs/"]';
 const LISTING_TITLE = 'div.list-title';
@@ -27,13 +30,25 @@ const SEARCH_TITLE = 'p.title';
 const SEARCH_AUTHORS = 'p.authors a';
 const SEARCH_ABSTRACT_FULL = 'p.abstract span.abstract-full';
 const SEARCH_ABSTRACT = 'p.abstract';
+const DOI_LINK = 'a[href*="doi.org/10."]';
 
-/** Abs page (checked on /abs/2004.10162, 2020-04 layout; the citation metas are the same today). */
+/**
+ * Abs page (checked on /abs/2004.10162, 2020-04 layout, and on the current layout, 2024-: the same
+ * `#abs` block, `h1.title`, `div.authors`, `blockquote.abstract`, plus an HTML link and a DOI row).
+ * The citation metas are the same in both.
+ */
 const ABS_ID_META = 'meta[name="citation_arxiv_id"]';
 const ABS_TITLE = 'h1.title';
 const ABS_AUTHORS = 'div.authors a';
 const ABS_ABSTRACT = 'blockquote.abstract';
 const ABS_ROOT = '#abs';
+/** "(or arXiv:2004.10162v1 for this version)": the version the page shows. */
+const ABS_THIS_VERSION = '.arxividv a[href*="/abs/"]';
+/** Submission history: `<strong>[v1]</strong>` for the version shown, `<strong><a>[v2]</a></strong>` for the others. */
+const ABS_HISTORY_VERSIONS = '.submission-history strong';
+/** The journal DOI row of the metatable (`td.tablecell.doi`), not the arXiv DOI row (`td.arxivdoi`). */
+const ABS_JOURNAL_DOI = 'td.doi a[href*="doi.org/"]';
+const ABS_HTML_LINK = 'a[href*="/html/"]';
 
 function arxivLinks(id: string, version?: string): PaperLinks {
   const bare = id.slice('arxiv:'.length);
@@ -44,11 +59,7 @@ function arxivLinks(id: string, version?: string): PaperLinks {
   };
 }
 
-function compact(links: PaperLinks): PaperLinks {
-  return Object.fromEntries(Object.entries(links).filter(([, v]) => v)) as PaperLinks;
-}
-
-/** The version a listing shows: in the html link (`/html/2607.21497v1`), else none. */
+/** The version a listing shows: in the html or pdf link (`/html/2607.21497v1`), else none. */
 function versionFrom(el: Element): string | undefined {
   for (const a of el.querySelectorAll('a[href*="/html/"], a[href*="/pdf/"]')) {
     const v = /\d(v\d+)(?:\.pdf)?\/?$/.exec(a.getAttribute('href') ?? '');
@@ -57,12 +68,30 @@ function versionFrom(el: Element): string | undefined {
   return undefined;
 }
 
+/** The id an arXiv abs link points to (`/abs/2301.00001v2`, `https://arxiv.org/abs/hep-th/9901001`). */
+function idFromAbsHref(href: string | null): ReturnType<typeof parseArxivId> {
+  if (!href) return null;
+  const i = href.indexOf('/abs/');
+  return i < 0 ? null : parseArxivId(href.slice(i + 5).replace(/[?#].*$/, '').replace(/\/$/, ''));
+}
+
+/** DOIs a card shows besides its arXiv id (a journal DOI), as aliases. The arXiv DOI is the id itself. */
+function doiAliases(els: Iterable<Element>, id: string): string[] {
+  const out: string[] = [];
+  for (const a of els) {
+    const href = a.getAttribute('href') ?? '';
+    const doi = parseDoi(href.replace(/^.*?doi\.org\//i, ''));
+    if (doi && doi.id !== id && !out.includes(doi.id)) out.push(doi.id);
+  }
+  return out;
+}
+
 function detectListing(doc: Document, url: URL): DetectedCard[] {
   const cards: DetectedCard[] = [];
   for (const link of doc.querySelectorAll(LISTING_ABS_LINK)) {
     const dt = link.closest('dt');
     if (!dt || dt.querySelector(LISTING_ABS_LINK) !== link) continue; // one card per dt: its first abs link
-    const parsed = parseArxivId(link.getAttribute('href')!.replace(/^.*\/abs\//, '').replace(/[?#].*$/, ''));
+    const parsed = idFromAbsHref(link.getAttribute('href'));
     if (!parsed) continue;
     let dd = dt.nextElementSibling;
     while (dd && dd.tagName !== 'DD' && dd.tagName !== 'DT') dd = dd.nextElementSibling;
@@ -75,12 +104,12 @@ function detectListing(doc: Document, url: URL): DetectedCard[] {
       mount: { anchor: dt, position: 'beforeend' },
       title: cleanText(root.querySelector(LISTING_TITLE)),
       authors: textsOf(root.querySelectorAll(LISTING_AUTHORS)),
-      links: compact({
+      links: compactLinks({
         ...arxivLinks(parsed.id, version),
         html: absoluteHref(dt.querySelector('a[href*="/html/"]'), url),
       }),
       ...(version ? { version } : {}),
-      ...abstractOf(root.querySelector(LISTING_ABSTRACT)),
+      ...abstractOf(root === dd ? root.querySelector(LISTING_ABSTRACT) : null),
     });
   }
   return cards;
@@ -91,27 +120,40 @@ function abstractOf(el: Element | null): { abstract?: string } {
   return text ? { abstract: text.replace(/\s*[△▽]\s*(More|Less)$/, '') } : {};
 }
 
-function detectSearch(doc: Document, url: URL): DetectedCard[] {
+function detectSearch(doc: Document): DetectedCard[] {
   const cards: DetectedCard[] = [];
   for (const li of doc.querySelectorAll(SEARCH_RESULT)) {
     const link = li.querySelector(SEARCH_ABS_LINK);
-    const href = absoluteHref(link, url);
-    const parsed = href ? parseArxivId(new URL(href).pathname.replace(/^\/abs\//, '')) : null;
+    const parsed = idFromAbsHref(link?.getAttribute('href') ?? null);
     if (!parsed || !link) continue;
     const titleEl = li.querySelector(SEARCH_TITLE);
     cards.push({
       id: parsed.id,
-      aliases: [],
+      aliases: doiAliases(li.querySelectorAll(DOI_LINK), parsed.id),
       root: li,
       mount: { anchor: titleEl ?? li, position: titleEl ? 'beforeend' : 'afterbegin' },
       title: cleanText(titleEl),
       authors: textsOf(li.querySelectorAll(SEARCH_AUTHORS)),
-      links: compact(arxivLinks(parsed.id, parsed.version)),
+      links: compactLinks(arxivLinks(parsed.id, parsed.version)),
       ...(parsed.version ? { version: parsed.version } : {}),
       ...abstractOf(li.querySelector(SEARCH_ABSTRACT_FULL) ?? li.querySelector(SEARCH_ABSTRACT)),
     });
   }
   return cards;
+}
+
+/** The version an abs page shows: "for this version" link, else the dateline, else the history. */
+function absVersion(doc: Document, root: Element): string | undefined {
+  const thisVersion = idFromAbsHref(doc.querySelector(ABS_THIS_VERSION)?.getAttribute('href') ?? null)?.version;
+  if (thisVersion) return thisVersion;
+  const dateline = /this version, (v\d+)/.exec(root.querySelector('.dateline')?.textContent ?? '');
+  if (dateline) return dateline[1];
+  // The version shown is the one entry of the history that is not a link to another version.
+  for (const s of doc.querySelectorAll(ABS_HISTORY_VERSIONS)) {
+    const v = /^\[(v\d+)\]$/.exec(s.textContent?.trim() ?? '');
+    if (v && !s.querySelector('a')) return v[1];
+  }
+  return undefined;
 }
 
 function detectAbs(doc: Document, url: URL): DetectedCard[] {
@@ -121,38 +163,60 @@ function detectAbs(doc: Document, url: URL): DetectedCard[] {
   const root = doc.querySelector(ABS_ROOT) ?? doc.querySelector(ABS_TITLE)?.parentElement;
   if (!parsed || !root) return [];
   const titleEl = root.querySelector(ABS_TITLE);
-  const metaAuthors = [...doc.querySelectorAll('meta[name="citation_author"]')].map((m) => m.getAttribute('content') ?? '').filter(Boolean);
+  const metaAuthors = [...doc.querySelectorAll('meta[name="citation_author"]')].map((m) => m.getAttribute('content')?.trim() ?? '').filter(Boolean);
   const authors = textsOf(root.querySelectorAll(ABS_AUTHORS));
-  const version = parsed.version ?? versionFrom(doc.querySelector('.full-text, .extra-services') ?? root);
+  const version = parsed.version ?? absVersion(doc, root);
+  const doiMeta = doc.querySelector('meta[name="citation_doi"]')?.getAttribute('content');
+  const aliases = doiAliases(doc.querySelectorAll(ABS_JOURNAL_DOI), parsed.id);
+  const metaDoi = doiMeta ? parseDoi(doiMeta) : null;
+  if (metaDoi && metaDoi.id !== parsed.id && !aliases.includes(metaDoi.id)) aliases.push(metaDoi.id);
   return [
     {
       id: parsed.id,
-      aliases: [],
+      aliases,
       root,
       mount: { anchor: titleEl ?? root, position: titleEl ? 'afterend' : 'afterbegin' },
       title: cleanText(titleEl) || doc.querySelector('meta[name="citation_title"]')?.getAttribute('content')?.trim() || '',
       authors: authors.length ? authors : metaAuthors,
-      links: compact(arxivLinks(parsed.id, version)),
+      links: compactLinks({
+        ...arxivLinks(parsed.id, version),
+        html: absoluteHref(doc.querySelector(`#abs-outer ${ABS_HTML_LINK}, ${ABS_ROOT} ${ABS_HTML_LINK}, .full-text ${ABS_HTML_LINK}`), url),
+      }),
       ...(version ? { version } : {}),
       ...abstractOf(root.querySelector(ABS_ABSTRACT)),
     },
   ];
 }
 
+/** Pages that list papers: listings, catch-up, search results. */
+const LISTING_PATH = /^\/(list|catchup|search)(\/|$)/;
+
 export const arxivAdapter: SiteAdapter = {
   name: 'arxiv',
   serves: (url) => /(^|\.)arxiv\.org$/.test(url.hostname),
-  isListing: (url) => /^\/(list|catchup)\//.test(url.pathname),
+  isListing: (url) => LISTING_PATH.test(url.pathname),
   expectsCards(url, doc) {
-    if (!/^\/(list|catchup|search|abs)\//.test(url.pathname)) return false;
-    // arXiv says so itself when a period has no papers ("No updates for this time period.").
+    if (!LISTING_PATH.test(url.pathname) && !url.pathname.startsWith('/abs/')) return false;
+    // A search form with no query, and arXiv's own "nothing here" messages, are not broken pages.
+    if (url.pathname.startsWith('/search') && !url.searchParams.get('query')) return false;
+    // (On /new an empty section says "No updates" while the others list papers: only a page that says so
+    // and shows no entry at all is empty.)
     const text = doc.querySelector('#dlpage, main, body')?.textContent ?? '';
-    return !/No updates for this time period|Sorry, your query .* produced no results/i.test(text);
+    const saysEmpty = /No updates for this time period|No updates today|Sorry, your query .* produced no results|Article identifier .* not recognized/i.test(text);
+    return !(saysEmpty && !doc.querySelector('dl > dt, li.arxiv-result'));
   },
   detect(doc, url) {
-    if (url.pathname.startsWith('/abs/')) return detectAbs(doc, url);
-    if (url.pathname.startsWith('/search')) return detectSearch(doc, url);
-    return detectListing(doc, url);
+    try {
+      const cards = url.pathname.startsWith('/abs/')
+        ? detectAbs(doc, url)
+        : url.pathname.startsWith('/search')
+          ? detectSearch(doc)
+          : detectListing(doc, url);
+      return cards.filter((c) => c.root.isConnected);
+    } catch {
+      // Never throw into the page: an odd page is a page without cards (the popup says so).
+      return [];
+    }
   },
   observeRoot: (doc) => doc.querySelector('#dlpage') ?? doc.querySelector('main') ?? doc.body,
 };

@@ -1,0 +1,175 @@
+/**
+ * What the site adapters must find on every saved page in ../shared/fixtures (counts from its
+ * PROVENANCE.md) and on our hand-made pages: one table, shared by the unit tests (jsdom) and the
+ * end-to-end tests (real Chromium, each page served at `url`, its real address).
+ *
+ * - `file`: relative to ../shared/fixtures for FIXTURE_PAGES, to tests/sites/pages for HANDMADE_PAGES.
+ * - `someIds`: canonical ids that must be among the cards (first, last and some in between).
+ * - `firstTitle` / `lastTitle`: clean titles of the first and last card in document order (null when
+ *   the page has no card).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SiteName } from '@/lib/sites/hosts';
+
+export interface PageExpectation {
+  file: string;
+  url: string;
+  site: SiteName;
+  count: number;
+  someIds: string[];
+  firstTitle: string | null;
+  lastTitle: string | null;
+}
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+/** ../shared/fixtures, resolved from the project root. */
+export const FIXTURES_DIR = path.resolve(HERE, '../../../shared/fixtures');
+/** tests/sites/pages: the hand-made pages. */
+export const HANDMADE_DIR = path.resolve(HERE, 'pages');
+
+export const FIXTURE_PAGES: PageExpectation[] = [
+  {
+    file: 'arxiv/list-astro-ph.CO-recent-2026-07-24-raw.html',
+    url: 'https://arxiv.org/list/astro-ph.CO/recent?show=1000',
+    site: 'arxiv',
+    count: 111,
+    someIds: ['arxiv:2607.21497', 'arxiv:2607.21334', 'arxiv:2607.21247', 'arxiv:2607.19298', 'arxiv:2607.15339'],
+    firstTitle: 'Hubble tension: a short review of theoretical explanations',
+    lastTitle: 'Tighter Dark Matter Constraints from the Projected Mass Method: A Neural Network Enhanced Method for Galaxy Groups and Clusters',
+  },
+  {
+    file: 'arxiv/list-astro-ph.CO-pastweek-2024-03-14-legacy-layout-raw.html',
+    url: 'https://arxiv.org/list/astro-ph.CO/pastweek?show=1000',
+    site: 'arxiv',
+    count: 76,
+    someIds: ['arxiv:2403.08726', 'arxiv:2403.08666', 'arxiv:2403.05619', 'arxiv:2403.03972'],
+    firstTitle: 'Euclid: Testing photometric selection of emission-line galaxy targets',
+    lastTitle: 'On the cosmology and terrestrial signals of sexaquark dark matter',
+  },
+  {
+    file: 'arxiv/search-abstract-distributed-systems-size200-2025-12.html',
+    url: 'https://arxiv.org/search/?searchtype=abstract&query=distributed+systems&abstracts=show&size=200',
+    site: 'arxiv',
+    count: 200,
+    someIds: ['arxiv:2512.03003', 'arxiv:2512.02934', 'arxiv:2512.10701', 'arxiv:2512.08319', 'arxiv:2512.08261'],
+    firstTitle: 'The role of the top Yukawa coupling in triple Higgs production at the LHC',
+    lastTitle: 'Beyond Traditional Diagnostics: Transforming Patient-Side Information into Predictive Insights with Knowledge Graphs and Prototypes',
+  },
+  {
+    file: 'arxiv/abs_2004.10162_2020-04_browse0.3.0.html',
+    url: 'https://arxiv.org/abs/2004.10162',
+    site: 'arxiv',
+    count: 1,
+    someIds: ['arxiv:2004.10162'],
+    firstTitle: 'EMPIR: Ensembles of Mixed Precision Deep Networks for Increased Robustness against Adversarial Attacks',
+    lastTitle: 'EMPIR: Ensembles of Mixed Precision Deep Networks for Increased Robustness against Adversarial Attacks',
+  },
+  {
+    file: 'arxiv/list_cs_1991-01_empty_2024-06_newlayout_reformatted.html',
+    url: 'https://arxiv.org/list/cs/1991-01',
+    site: 'arxiv',
+    count: 0,
+    someIds: [],
+    firstTitle: null,
+    lastTitle: null,
+  },
+  {
+    file: 'huggingface/daily-papers-2024-08-01-raw.html',
+    url: 'https://huggingface.co/papers?date=2024-08-01',
+    site: 'huggingface',
+    count: 13,
+    someIds: ['arxiv:2407.21783', 'arxiv:2407.21705', 'arxiv:2407.21530', 'arxiv:2407.21475', 'arxiv:2404.01300'],
+    firstTitle: 'The Llama 3 Herd of Models',
+    lastTitle: 'NeRF-MAE: Masked AutoEncoders for Self-Supervised 3D Representation Learning for Neural Radiance Fields',
+  },
+  {
+    file: 'openreview/group_ICLR.cc-2018-Conference_2017-12_browser-saved.html',
+    url: 'https://openreview.net/group?id=ICLR.cc/2018/Conference',
+    site: 'openreview',
+    count: 996,
+    someIds: ['openreview:SyBPtQfAZ', 'openreview:H1S8UE-Rb', 'openreview:rydeCEhs-', 'openreview:HyyHX4gZM', 'openreview:rkNzJ4m0-'],
+    firstTitle: 'Improving Discriminator-Generator Balance in Generative Adversarial Networks',
+    lastTitle: 'Overview on Reinforcement Learning for Robotics',
+  },
+  {
+    file: 'scholar/search_game-theory-software-engineering_2022-12.html',
+    url: 'https://scholar.google.com/scholar?as_ylo=2017&as_yhi=2022&q=%22game+theory%22+%22software+engineering%22&hl=en&as_sdt=0,5',
+    site: 'scholar',
+    count: 10,
+    someIds: [
+      'url:https://ieeexplore.ieee.org/abstract/document/8852726',
+      'doi:10.1007/s10664-020-09859-y',
+      'doi:10.1145/3378936.3378952',
+      'url:https://www.sciencedirect.com/science/article/pii/S1877050919307252',
+    ],
+    firstTitle: "The assessor's dilemma: Improving bug repair via empirical game theory",
+    lastTitle: 'Community-Driven Design in Software Engineering',
+  },
+  {
+    file: 'acl/author_andreas-madsack_2023-01.html',
+    url: 'https://aclanthology.org/people/a/andreas-madsack/',
+    site: 'acl',
+    count: 6,
+    someIds: ['acl:2022.in2writing-1.1', 'acl:W19-4201', 'acl:K18-3004', 'acl:W18-3607', 'acl:W18-6560', 'acl:W17-3524'],
+    firstTitle: 'Data-to-text systems as writing environment',
+    lastTitle: 'A working, non-trivial, topically indifferent NLG System for 17 languages',
+  },
+  {
+    file: 'acl/papis_ACL_2021.naacl-main.208.html',
+    url: 'https://aclanthology.org/2021.naacl-main.208/',
+    site: 'acl',
+    count: 1,
+    someIds: ['acl:2021.naacl-main.208'],
+    firstTitle: 'How many data points is a prompt worth?',
+    lastTitle: 'How many data points is a prompt worth?',
+  },
+  {
+    file: 'acl/papis_ACL_N04-1001_2023-09.html',
+    url: 'https://aclanthology.org/N04-1001/',
+    site: 'acl',
+    count: 1,
+    someIds: ['acl:N04-1001'],
+    firstTitle: 'A Statistical Model for Multilingual Entity Detection and Tracking',
+    lastTitle: 'A Statistical Model for Multilingual Entity Detection and Tracking',
+  },
+];
+
+export const HANDMADE_PAGES: PageExpectation[] = [
+  {
+    file: 'arxiv-new-current.html',
+    url: 'https://arxiv.org/list/cs.CL/new',
+    site: 'arxiv',
+    count: 8,
+    someIds: ['arxiv:2501.12948', 'arxiv:2501.13011', 'arxiv:2501.12370', 'arxiv:2412.19437', 'arxiv:1706.03762', 'arxiv:cs/0112017'],
+    firstTitle: 'DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning',
+    lastTitle: 'An old-style identifier in a modern listing',
+  },
+  {
+    file: 'arxiv-catchup.html',
+    url: 'https://arxiv.org/catchup/cs.CL/2025-01-20?abs=True',
+    site: 'arxiv',
+    count: 4,
+    someIds: ['arxiv:2501.12948', 'arxiv:2501.11120', 'arxiv:2501.10120', 'arxiv:2412.19437'],
+    firstTitle: 'DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning',
+    lastTitle: 'DeepSeek-V3 Technical Report',
+  },
+  {
+    file: 'arxiv-abs-current.html',
+    url: 'https://arxiv.org/abs/2501.12948',
+    site: 'arxiv',
+    count: 1,
+    someIds: ['arxiv:2501.12948'],
+    firstTitle: 'DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning',
+    lastTitle: 'DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning',
+  },
+  {
+    file: 'arxiv-list-mathjax-saved.html',
+    url: 'https://arxiv.org/list/hep-th/recent',
+    site: 'arxiv',
+    count: 4,
+    someIds: ['arxiv:2607.21001', 'arxiv:2607.21002', 'arxiv:2607.21003', 'arxiv:2607.21004'],
+    firstTitle: 'The road towards precision measurements of $H_0$ with bright sirens',
+    lastTitle: 'A title without formulas',
+  },
+];
