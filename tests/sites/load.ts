@@ -1,10 +1,11 @@
 /**
  * Loading pages for the adapter tests: saved fixtures (read in place from ../shared/fixtures) and the
- * hand-made pages under tests/sites/pages, parsed with jsdom at their real address (scripts never run).
+ * hand-made pages under tests/sites/pages, parsed by the unit project's DOM (jsdom's DOMParser: scripts
+ * never run). Adapters get the page's real address as their `url` argument; they never read the
+ * document's own URL.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { JSDOM } from 'jsdom';
 import { FIXTURES_DIR, HANDMADE_DIR, type PageExpectation } from './fixture-expectations';
 
 const cache = new Map<string, string>();
@@ -15,9 +16,9 @@ function read(file: string): string {
   return html;
 }
 
-/** A fresh document for `html` served at `url`. */
-export function parsePage(html: string, url: string): Document {
-  return new JSDOM(html, { url }).window.document;
+/** A fresh document for `html`, served at `url` (the tests pass the same `url` to the adapter). */
+export function parsePage(html: string, _url: string): Document {
+  return new DOMParser().parseFromString(html, 'text/html');
 }
 
 export function loadFixture(rel: string, url: string): Document {
