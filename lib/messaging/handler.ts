@@ -136,10 +136,10 @@ async function handlePrivileged(deps: HandlerDeps, req: PrivilegedRequest) {
       break;
     case 'sync.import': {
       // Re-validates the file and merges it with the current database in one transaction.
+      // Imported clocks may be newer than `changedSince`: push the changed views here, once, and return.
       const { summary, changedViews } = await applyImport(db, req.file);
       if (changedViews.length) deps.broadcast(changedViews);
-      result = summary;
-      break;
+      return summary;
     }
   }
   // Bulk changes: push every annotation touched since the change began.

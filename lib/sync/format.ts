@@ -306,7 +306,10 @@ export function parseExportText(text: string): ExportFile {
     data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
-    const cut = /end of (JSON )?(input|data)|Unterminated/i.test(detail) ? ' It looks cut short (an incomplete download or copy?).' : '';
+    // V8 names the position; an error at the very end means the text stops in the middle of the data.
+    const at = /position (\d+)/.exec(detail);
+    const atEnd = at ? Number(at[1]) >= text.trimEnd().length - 1 : /end of (JSON )?(input|data)/i.test(detail);
+    const cut = atEnd ? ' It looks cut short (an incomplete download or copy?).' : '';
     throw new ImportError(`This file is not valid JSON, so it is not a complete Margins export.${cut} (${detail}) Nothing was imported.`);
   }
   return parseExportData(data);
@@ -335,13 +338,49 @@ export function parseExportData(data: unknown): ExportFile {
         'Update Margins on this device, then import it again. Nothing was imported.',
     );
   }
-  const parsed = z.safeParse(SCHEMAS[version], data);
+  const proto = findProtoKey(data);
+  if (proto !== null) {
+    throw new ImportError(
+      `This file has a "__proto__" key at ${proto}. No Margins export has one (it is a known way to attack programs that read JSON). Nothing was imported.`,
+    );
+  }
+  // reportInput: the messages quote what was found ("should be a boolean but is text").
+  const parsed = z.safeParse(SCHEMAS[version], data, { reportInput: true });
   if (!parsed.success) throw new ImportError(describeIssues(parsed.error.issues));
   let file: unknown = parsed.data;
   for (let v = version; v < FORMAT_VERSION; v++) file = UPGRADES[v](file);
   const current = file as ExportFile;
   checkConsistency(current);
   return current;
+}
+
+/**
+ * Where the first own "__proto__" key is (JSON.parse makes it an ordinary own property, which
+ * copying code would turn into a prototype). zod drops such keys silently; we refuse the file.
+ * Iterative, so a deeply nested hostile file cannot overflow the stack.
+ */
+function findProtoKey(root: unknown): string | null {
+  const stack: unknown[] = [root];
+  let found = false;
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    if (!Array.isArray(v) && Object.hasOwn(v, '__proto__')) {
+      found = true;
+      break;
+    }
+    for (const child of Object.values(v)) if (typeof child === 'object' && child !== null) stack.push(child);
+  }
+  if (!found) return null;
+  // Second pass, only for the message: the path to the key.
+  const paths: [unknown, PropertyKey[]][] = [[root, []]];
+  while (paths.length) {
+    const [v, path] = paths.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (!Array.isArray(v) && Object.hasOwn(v, '__proto__')) return pathOf(path);
+    for (const [k, child] of Object.entries(v)) paths.push([child, [...path, Array.isArray(v) ? Number(k) : k]]);
+  }
+  return 'the top level';
 }
 
 type Issue = z.core.$ZodIssue;

@@ -67,7 +67,7 @@ export const paperArb = (id: string): fc.Arbitrary<FilePaper> =>
       {
         aliases: fc.subarray(PAPER_IDS.filter((p) => p !== id), { maxLength: 2 }),
         title: fc.constantFrom(...TITLES),
-        authors: fc.constantFrom([], ['A. Author'], ['A. Author', 'B. Author'], ['B. Author', 'A. Author']),
+        authors: fc.constantFrom<string[][]>([], ['A. Author'], ['A. Author', 'B. Author'], ['B. Author', 'A. Author']),
         links: fc.record({ abs: linkArb, pdf: linkArb, hf: linkArb }, { requiredKeys: [] }),
         version: fc.constantFrom('v1', 'v2', 'v10'),
         abstract: fc.constantFrom('', 'An abstract.', 'Another abstract.'),

@@ -1,0 +1,235 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { applyEdits, deviceId, setTagColor } from '@/lib/db/repository';
+import type { MarginsDB } from '@/lib/db/schema';
+import { handleMessage } from '@/lib/messaging/handler';
+import { buildExportFile, exportLibrary, readState, serializeExportFile } from '@/lib/sync/export';
+import { type ExportFile, type ExportFileV1, FORMAT_VERSION, parseExportData, parseExportText } from '@/lib/sync/format';
+import { applyImport, previewImport } from '@/lib/sync/import';
+import { stateFingerprint } from '@/lib/sync/merge';
+import { dropDb, dumpDb, freshDb } from './helpers';
+
+const P1 = 'arxiv:2301.00001';
+const P2 = 'arxiv:2301.00002';
+const P3 = 'acl:2021.naacl-main.208';
+const paper = (id: string, title: string) => ({ id, title, authors: ['Ada Lovelace'], links: { abs: `https://example.org/${id}` }, site: 'arxiv' });
+
+/** A file from device "b2b2b2b2", made by hand, so each number in the preview is known in advance. */
+function fileFromB(t: number): ExportFile {
+  const c = (dt: number) => ({ t: t + dt, d: 'b2b2b2b2' });
+  return {
+    format: 'margins-export',
+    version: FORMAT_VERSION,
+    exportedAt: t,
+    device: 'b2b2b2b2',
+    filter: { kind: 'all' },
+    papers: [
+      { id: P1, aliases: [], title: 'Paper one, full title', authors: ['Ada Lovelace'], links: { abs: `https://example.org/${P1}` }, site: 'arxiv', firstSeen: 1, lastSeen: 2 },
+      { id: P3, aliases: [], title: 'Paper three', authors: [], links: {}, site: 'acl', firstSeen: 1, lastSeen: 1 },
+    ],
+    annotations: [
+      // B unstarred P1 after A starred it (B wins), and wrote an older note (A's note wins).
+      { id: P1, star: { v: false, c: c(10) }, tags: { ml: { v: true, c: c(10) } }, note: { v: 'B thinks so', c: { t: 5, d: 'b2b2b2b2' } }, createdAt: 1 },
+      // B added a tag A never had.
+      { id: P2, tags: { nlp: { v: true, c: c(11) } }, createdAt: 1 },
+      // A paper A never saw, with a new tag.
+      { id: P3, star: { v: true, c: c(12) }, tags: { 'brand-new': { v: true, c: c(12) } }, createdAt: 1 },
+    ],
+    aliases: [{ alias: 'doi:10.18653/v1/2021.naacl-main.208', id: P3 }],
+    tagMeta: [{ name: 'nlp', color: '#00aa00', c: c(13) }],
+    noteHistory: [],
+  };
+}
+
+describe('import: preview, apply, one transaction', () => {
+  let db: MarginsDB;
+  beforeEach(async () => {
+    db = freshDb();
+    await applyEdits(db, [
+      { id: P1, paper: paper(P1, 'Paper one'), star: true, addTags: ['ml'], note: 'A wrote this' },
+      { id: P2, paper: paper(P2, 'Paper two'), addTags: ['ml'] },
+    ]);
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await dropDb(db);
+  });
+
+  it('previews exactly what the import does, and applies it', async () => {
+    const t = Date.now() + 1_000;
+    const file = fileFromB(t);
+    const before = await dumpDb(db);
+    const preview = await previewImport(db, file);
+    expect(await dumpDb(db)).toBe(before); // the preview writes nothing
+    expect(preview).toMatchObject({
+      papersInFile: 3,
+      papersAdded: 1,
+      papersUpdated: 2,
+      starsChanged: 2, // P1 unstarred, P3 starred
+      tagsAdded: 2, // nlp on P2, brand-new on P3
+      tagsRemoved: 0,
+      notesChanged: 0, // A's note is newer
+      fieldsChanged: 4,
+      metadataUpdated: 1, // P1's longer title
+      conflicts: 2,
+      conflictsFileWins: 1,
+      conflictsLocalWins: 1,
+      tagsCreated: ['brand-new', 'nlp'], // neither is used in this library yet
+      tagColorsChanged: 1,
+      notesKept: 1, // B's note text goes to the note history
+      aliasesAdded: 1,
+      futureClock: false,
+      unchanged: false,
+    });
+    expect(preview.conflictList.map((c) => [c.id, c.field, c.winner, c.title])).toEqual([
+      [P1, 'star', 'file', 'Paper one, full title'],
+      [P1, 'note', 'local', 'Paper one, full title'],
+    ]);
+
+    const { summary, changedViews } = await applyImport(db, file);
+    expect(summary).toEqual(preview);
+    expect(changedViews.map((v) => v.id).sort()).toEqual([P1, P2, P3].sort());
+    const p1 = await db.annotations.get(P1);
+    expect([p1?.starred, p1?.note?.v, p1?.tagList]).toEqual([0, 'A wrote this', ['ml']]);
+    expect((await db.annotations.get(P3))?.tagList).toEqual(['brand-new']);
+    expect((await db.papers.get(P1))?.title).toBe('Paper one, full title');
+    expect(await db.aliases.get('doi:10.18653/v1/2021.naacl-main.208')).toEqual({ alias: 'doi:10.18653/v1/2021.naacl-main.208', id: P3 });
+    expect((await db.tagMeta.get('nlp'))?.color).toBe('#00aa00');
+    const history = await db.noteHistory.toArray();
+    expect(history.map((h) => [h.id, h.text, h.reason])).toEqual([[P1, 'B thinks so', 'import']]);
+
+    // Importing the same file again changes nothing.
+    const again = await dumpDb(db);
+    expect((await applyImport(db, file)).summary.unchanged).toBe(true);
+    expect(await dumpDb(db)).toBe(again);
+  });
+
+  it('pushes the local clock past the imported clocks, so the next local edit wins', async () => {
+    const future = Date.now() + 10 * 24 * 60 * 60 * 1000; // a device whose clock runs ten days ahead
+    const file = fileFromB(future);
+    const { summary } = await applyImport(db, file);
+    expect(summary.futureClock).toBe(true);
+    await applyEdits(db, [{ id: P1, star: true }]);
+    const p1 = await db.annotations.get(P1);
+    expect(p1?.starred).toBe(1);
+    expect(p1?.star?.c.t).toBeGreaterThan(future + 10);
+  });
+
+  it('is all or nothing: a failure while writing leaves the database as it was', async () => {
+    const before = await dumpDb(db);
+    vi.spyOn(db.noteHistory, 'bulkAdd').mockImplementation(() => {
+      throw new Error('disk on fire');
+    });
+    await expect(applyImport(db, fileFromB(Date.now()))).rejects.toThrow('disk on fire');
+    expect(await dumpDb(db)).toBe(before);
+  });
+
+  it('merges against the database as it is when applied, not as it was previewed', async () => {
+    const file = fileFromB(Date.now() - 60_000);
+    await previewImport(db, file);
+    await applyEdits(db, [{ id: P2, removeTags: ['ml'], addTags: ['later'] }]);
+    await applyImport(db, file);
+    expect((await db.annotations.get(P2))?.tagList).toEqual(['later', 'nlp']);
+  });
+
+  it('the sync.import message: only from extension pages; replies with the summary and pushes changed views', async () => {
+    const file = fileFromB(Date.now());
+    const pushed: string[] = [];
+    const deps = { db, broadcast: (views: { id: string }[]) => pushed.push(...views.map((v) => v.id)) };
+    const fromPage = await handleMessage(deps, { type: 'sync.import', file }, { fromExtensionPage: false });
+    expect(fromPage).toEqual({ ok: false, error: '"sync.import" is only allowed from Margins\' own pages.' });
+    const reply = await handleMessage(deps, { type: 'sync.import', file }, { fromExtensionPage: true });
+    expect(reply.ok && (reply.data as { papersAdded: number }).papersAdded).toBe(1);
+    expect(pushed.sort()).toEqual([P1, P2, P3].sort());
+  });
+});
+
+describe('export', () => {
+  let db: MarginsDB;
+  beforeEach(async () => {
+    db = freshDb();
+    await applyEdits(db, [
+      { id: P1, paper: paper(P1, 'Starred one'), star: true, addTags: ['ml'] },
+      { id: P2, paper: paper(P2, 'Tagged two'), addTags: ['nlp', 'ml'], note: 'n' },
+      { id: P3, paper: paper(P3, 'Removed three'), addTags: ['nlp'] },
+    ]);
+    await applyEdits(db, [{ id: P3, removeTags: ['nlp'] }]);
+    await setTagColor(db, 'ml', '#ff0000');
+    await setTagColor(db, 'nlp', '#0000ff');
+  });
+  afterEach(() => dropDb(db));
+
+  it('writes the whole state, tombstones included, with this device id and the carried settings', async () => {
+    const out = await exportLibrary(db, {
+      format: 'json',
+      filter: { kind: 'all' },
+      settings: { shortcuts: false, exportReminderDays: 7, starredOnListings: 'dim', seenOnListings: 'show', markNew: true },
+      now: Date.UTC(2025, 0, 2),
+    });
+    expect(out.filename).toBe('margins-2025-01-02.json');
+    const file = parseExportText(out.text);
+    expect(file.device).toBe(await deviceId(db));
+    expect(file.annotations.map((a) => a.id)).toEqual([P3, P1, P2]);
+    expect(file.annotations.find((a) => a.id === P3)?.tags.nlp.v).toBe(false); // the removal travels
+    expect(file.settings).toEqual({ shortcuts: false, starredOnListings: 'dim', seenOnListings: 'show', markNew: true, exportReminderDays: 7 });
+    expect(file.tagMeta.map((m) => m.name)).toEqual(['ml', 'nlp']);
+    // One record per line: a sync tool can diff it.
+    expect(out.text.split('\n').filter((l) => l.startsWith('{"id":"arxiv:2301.0000')).length).toBe(4);
+  });
+
+  it('exports the starred papers or one tag, with only their papers and tag colours and no settings', async () => {
+    const starred = parseExportText((await exportLibrary(db, { format: 'json', filter: { kind: 'starred' }, settings: { shortcuts: true } })).text);
+    expect(starred.filter).toEqual({ kind: 'starred' });
+    expect(starred.annotations.map((a) => a.id)).toEqual([P1]);
+    expect(starred.papers.map((p) => p.id)).toEqual([P1]);
+    expect(starred.tagMeta.map((m) => m.name)).toEqual(['ml']);
+    expect(starred.settings).toBeUndefined();
+
+    const nlp = await exportLibrary(db, { format: 'json', filter: { kind: 'tag', tag: 'nlp' } });
+    expect(nlp.filename).toMatch(/^margins-tag-nlp-\d{4}-\d\d-\d\d\.json$/);
+    expect(parseExportText(nlp.text).annotations.map((a) => a.id)).toEqual([P2]);
+  });
+
+  it('a filtered file imported elsewhere adds just those papers', async () => {
+    const other = freshDb();
+    const { text } = await exportLibrary(db, { format: 'json', filter: { kind: 'tag', tag: 'ml' } });
+    await applyImport(other, parseExportText(text));
+    expect((await other.annotations.toArray()).map((a) => a.id).sort()).toEqual([P1, P2]);
+    await dropDb(other);
+  });
+});
+
+describe('format versions', () => {
+  it('reads a version 1 file by upgrading it, and imports the same state as its version 2 equivalent', async () => {
+    const c = { t: 100, d: 'a1a1a1a1' };
+    const v1: ExportFileV1 = {
+      format: 'margins-export',
+      version: 1,
+      exportedAt: 200,
+      device: 'a1a1a1a1',
+      entries: [
+        {
+          id: P3,
+          paper: { aliases: ['doi:10.18653/v1/2021.naacl-main.208'], title: 'Old', authors: ['X'], links: {}, site: 'acl', firstSeen: 1, lastSeen: 2 },
+          star: { v: true, c },
+          tags: { old: { v: true, c }, gone: { v: false, c } },
+          note: { v: 'kept', c },
+          createdAt: 1,
+        },
+        { id: P1, tags: {}, createdAt: 5 },
+      ],
+    };
+    const upgraded = parseExportData(v1);
+    expect(upgraded.version).toBe(FORMAT_VERSION);
+    expect(upgraded.aliases).toEqual([{ alias: 'doi:10.18653/v1/2021.naacl-main.208', id: P3 }]);
+    expect(upgraded.papers).toEqual([{ id: P3, aliases: ['doi:10.18653/v1/2021.naacl-main.208'], title: 'Old', authors: ['X'], links: {}, site: 'acl', firstSeen: 1, lastSeen: 2 }]);
+    expect(upgraded.annotations[0].tags.gone).toEqual({ v: false, c });
+
+    const viaV1 = freshDb();
+    await applyImport(viaV1, v1);
+    const viaV2 = freshDb();
+    await applyImport(viaV2, JSON.parse(serializeExportFile(buildExportFile(await readState(viaV1), { filter: { kind: 'all' }, device: 'z', exportedAt: 1 }))));
+    expect(stateFingerprint(await readState(viaV2))).toBe(stateFingerprint(await readState(viaV1)));
+    expect((await viaV1.annotations.get(P3))?.tagList).toEqual(['old']);
+    await Promise.all([dropDb(viaV1), dropDb(viaV2)]);
+  });
+});
