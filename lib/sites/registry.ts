@@ -1,8 +1,9 @@
 /** Every site adapter, by name. The content script of each site imports only its own adapter. */
 import { arxivAdapter } from './arxiv';
+import { huggingfaceAdapter } from './huggingface';
 import type { SiteAdapter } from './types';
 
-export const ADAPTERS: readonly SiteAdapter[] = [arxivAdapter];
+export const ADAPTERS: readonly SiteAdapter[] = [arxivAdapter, huggingfaceAdapter];
 
 export function adapterFor(url: URL): SiteAdapter | undefined {
   return ADAPTERS.find((a) => a.serves(url));
