@@ -19,16 +19,38 @@ const SPECIALS: Record<string, string> = {
   '%': '\\%',
   '#': '\\#',
   _: '\\_',
-  '^': '\\^{}',
-  '~': '\\~{}',
+  '^': '\\textasciicircum{}',
+  '~': '\\textasciitilde{}',
+  // In LaTeX's default (OT1) font encoding these print as other glyphs (< as ¡).
+  '<': '\\textless{}',
+  '>': '\\textgreater{}',
+  '|': '\\textbar{}',
 };
 
-/** Escape text for a BibTeX field (LaTeX specials and braces). */
+/**
+ * Escape text for a BibTeX field: LaTeX specials and braces, and the ligatures LaTeX would make of
+ * plain characters (-- is a dash, '' a closing quote, ?` an inverted question mark).
+ */
 export function escapeLatex(text: string): string {
-  return text
-    .replace(/[\\{}$&%#_^~]/g, (ch) => SPECIALS[ch])
-    // Control characters other than newline have no meaning in LaTeX and confuse parsers.
-    .replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, ' ');
+  return (
+    text
+      .replace(/[\\{}$&%#_^~<>|]/g, (ch) => SPECIALS[ch])
+      .replace(/-(?=-)/g, '-{}')
+      .replace(/'(?=')/g, "'{}")
+      .replace(/`(?=`)/g, '`{}')
+      .replace(/([?!])`/g, '$1{}`')
+      // Control characters other than newline have no meaning in LaTeX and confuse parsers.
+      .replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, ' ')
+  );
+}
+
+/**
+ * Keywords are a comma-separated list that tools read verbatim (no LaTeX), so only what would break
+ * the file is escaped: braces and backslashes. A comma or semicolon inside a tag has no escape in
+ * that list (tools split on both) and becomes a hyphen, as spaces in tags do.
+ */
+export function keywordText(tag: string): string {
+  return tag.replace(/[\\{}]/g, (ch) => `\\${ch}`).replace(/[,;]/g, '-');
 }
 
 /** URLs are verbatim in BibTeX: only braces (and whitespace) would break the field. */
@@ -36,12 +58,21 @@ export function escapeUrl(url: string): string {
   return url.replace(/\{/g, '%7B').replace(/\}/g, '%7D').replace(/\s/g, '%20');
 }
 
-/** Paragraph breaks in a note: LaTeX reads a blank line as \par, which BibTeX fields must not contain. */
+/**
+ * A note as LaTeX: line breaks as `\\{}` (a bare `\\` before a line starting with "[" would read it
+ * as a spacing argument), blank lines as `\par` (BibTeX fields must not contain blank lines), spaces
+ * at line ends dropped (LaTeX would drop them anyway).
+ */
 function noteText(note: string): string {
-  return escapeLatex(note.replace(/\r\n?/g, '\n').trim())
+  const tidy = note
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\t\u000b\f\u0000-\u0008\u000e-\u001f\u007f]/g, ' ')
+    .replace(/ *\n */g, '\n')
+    .trim();
+  return escapeLatex(tidy)
     .split(/\n{2,}/)
-    .map((para) => para.replace(/\n/g, ' \\\\ '))
-    .join(' \\par ');
+    .map((para) => para.replace(/\n/g, '\\\\{}'))
+    .join('\\par ');
 }
 
 interface ArxivParts {
@@ -97,7 +128,7 @@ function citationKey(entry: ReadingEntry): string {
   const word = (entry.paper?.title ?? '')
     .split(/\s+/)
     .map(asciiWord)
-    .find((w) => w && !STOP_WORDS.has(w));
+    .find((w) => /[a-z]/.test(w) && !STOP_WORDS.has(w));
   const year = yearOf(entry.id);
   if (family && word) return `${family}${year ?? ''}${word}`;
   return entry.id.replace(/[^A-Za-z0-9]+/g, '_').replace(/_+$/, '');
@@ -138,7 +169,7 @@ export function bibtexEntry(entry: ReadingEntry, key: string): string {
   const url = p?.links.abs ?? p?.links.acl ?? p?.links.openreview ?? p?.links.doi ?? p?.links.url ?? p?.links.scholar ??
     (entry.id.startsWith('url:') ? entry.id.slice(4) : undefined);
   if (url) lines.push(field('url', escapeUrl(url)));
-  if (entry.tags.length) lines.push(field('keywords', entry.tags.map(escapeLatex).join(', ')));
+  if (entry.tags.length) lines.push(field('keywords', entry.tags.map(keywordText).join(', ')));
   if (entry.note.trim()) lines.push(field('annote', noteText(entry.note)));
   lines.push('}');
   return lines.join('\n');

@@ -47,6 +47,7 @@ export function toCsv(entries: ReadingEntry[]): string {
       ]),
     );
   }
-  // RFC 4180: every record ends with CRLF, the last one may too.
-  return `${lines.join('\r\n')}\r\n`;
+  // RFC 4180: every record ends with CRLF, the last one may too. The byte order mark is what makes
+  // Excel read the file as UTF-8 (other readers, and RFC 4180 parsers such as Papa Parse, skip it).
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

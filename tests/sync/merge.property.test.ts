@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type SyncState, emptyState, mergeAnnotation, mergeStates, stateFingerprint } from '@/lib/sync/merge';
-import { RUNS, stateArb } from './helpers';
+import { LONG, RUNS, stateArb } from './helpers';
 
 const same = (a: SyncState, b: SyncState): void => {
   expect(stateFingerprint(a)).toBe(stateFingerprint(b));
@@ -15,7 +15,7 @@ describe('merge is a join-semilattice (property tests)', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, LONG);
 
   it('is associative', () => {
     fc.assert(
@@ -24,7 +24,7 @@ describe('merge is a join-semilattice (property tests)', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, LONG);
 
   it('is idempotent, also after a merge (importing the same file twice changes nothing)', () => {
     fc.assert(
@@ -36,7 +36,7 @@ describe('merge is a join-semilattice (property tests)', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, LONG);
 
   it('has the empty state as identity', () => {
     fc.assert(
@@ -46,7 +46,7 @@ describe('merge is a join-semilattice (property tests)', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, LONG);
 
   it('never loses a note text: every input note is the winner or in the note history', () => {
     fc.assert(
@@ -67,7 +67,7 @@ describe('merge is a join-semilattice (property tests)', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, LONG);
 
   it('keeps, for each clocked field, the value with the newest clock', () => {
     fc.assert(
@@ -87,7 +87,7 @@ describe('merge is a join-semilattice (property tests)', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, LONG);
 });
 
 describe('merge, by example', () => {
