@@ -1,9 +1,10 @@
 /** Every site adapter, by name. The content script of each site imports only its own adapter. */
 import { arxivAdapter } from './arxiv';
 import { huggingfaceAdapter } from './huggingface';
+import { openreviewAdapter } from './openreview';
 import type { SiteAdapter } from './types';
 
-export const ADAPTERS: readonly SiteAdapter[] = [arxivAdapter, huggingfaceAdapter];
+export const ADAPTERS: readonly SiteAdapter[] = [arxivAdapter, huggingfaceAdapter, openreviewAdapter];
 
 export function adapterFor(url: URL): SiteAdapter | undefined {
   return ADAPTERS.find((a) => a.serves(url));

@@ -44,15 +44,23 @@ export function contractViolations(cards: DetectedCard[], opts: { uniqueIds?: bo
   return out;
 }
 
-/** Insert a stand-in for our controls at each card's mount point, as the content runtime does. */
-export function mountStandIns(cards: DetectedCard[]): void {
+/**
+ * Insert a stand-in for our controls at each card's mount point, as the content runtime does (a span
+ * marked data-margins-ui; ours has its text in a shadow root, the stand-in in plain sight, which is
+ * harder). Returns the function that removes them again.
+ */
+export function mountStandIns(cards: DetectedCard[]): () => void {
+  const hosts: Element[] = [];
   for (const c of cards) {
-    const doc = c.root.ownerDocument;
-    const host = doc.createElement('span');
+    const host = c.root.ownerDocument.createElement('span');
     host.setAttribute('data-margins-ui', '');
     host.textContent = '★ tag note';
     c.mount.anchor.insertAdjacentElement(c.mount.position, host);
+    hosts.push(host);
   }
+  return () => {
+    for (const h of hosts) h.remove();
+  };
 }
 
 export function pagesOf(site: string): { page: PageExpectation; handmade: boolean }[] {
@@ -82,11 +90,15 @@ export function describeTable(site: string, adapter: SiteAdapter): void {
         expect(adapter.expectsCards(url, doc)).toBe(page.count > 0);
 
         // With our controls in the page, detection finds the same cards again (a rescan adds nothing).
-        mountStandIns(cards);
-        const again = adapter.detect(doc, url);
-        expect(again.map((c) => c.id)).toEqual(ids);
-        expect(again.every((c, i) => c.root === cards[i].root && c.title === cards[i].title)).toBe(true);
-      });
+        const unmount = mountStandIns(cards);
+        try {
+          const again = adapter.detect(doc, url);
+          expect(again.map((c) => c.id)).toEqual(ids);
+          expect(again.every((c, i) => c.root === cards[i].root && c.title === cards[i].title)).toBe(true);
+        } finally {
+          unmount();
+        }
+      }, 120_000);
     }
   });
 }

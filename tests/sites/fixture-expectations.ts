@@ -217,4 +217,22 @@ export const HANDMADE_PAGES: PageExpectation[] = [
     firstTitle: 'DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning',
     lastTitle: 'DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning',
   },
+  {
+    file: 'openreview-venue-react.html',
+    url: 'https://openreview.net/group?id=ICLR.cc/2025/Conference#tab-accept-oral',
+    site: 'openreview',
+    count: 5,
+    someIds: ['openreview:odjMSBSWRt', 'openreview:3Hy00Wvabi', 'openreview:Y8bR-7y_q2X', 'openreview:BpLJBnnDsa', 'openreview:tc90LV0yRL'],
+    firstTitle: 'Scaling In-the-Wild Training for Diffusion-based Illumination Harmonization and Editing by Imposing Consistent Light Transport',
+    lastTitle: 'Cybench: A Framework for Evaluating Cybersecurity Capabilities and Risks of Language Models',
+  },
+  {
+    file: 'openreview-forum-react.html',
+    url: 'https://openreview.net/forum?id=odjMSBSWRt',
+    site: 'openreview',
+    count: 1,
+    someIds: ['openreview:odjMSBSWRt'],
+    firstTitle: 'Scaling In-the-Wild Training for Diffusion-based Illumination Harmonization and Editing by Imposing Consistent Light Transport',
+    lastTitle: 'Scaling In-the-Wild Training for Diffusion-based Illumination Harmonization and Editing by Imposing Consistent Light Transport',
+  },
 ];

@@ -47,7 +47,7 @@ describe('Hugging Face daily list, Aug-2024 capture', () => {
   });
 
   it('falls back on the markup when the embedded data is gone (titles still clean)', () => {
-    const bare = loadFixture(file, url);
+    const bare = loadFixture(file, url, { fresh: true });
     for (const el of bare.querySelectorAll('[data-props]')) el.removeAttribute('data-props');
     const fromMarkup = detect(bare, url);
     expect(fromMarkup.map((c) => c.id)).toEqual(cards.map((c) => c.id));

@@ -21,10 +21,24 @@ export function parsePage(html: string, _url: string): Document {
   return new DOMParser().parseFromString(html, 'text/html');
 }
 
-export function loadFixture(rel: string, url: string): Document {
-  return parsePage(read(path.join(FIXTURES_DIR, rel)), url);
+const parsed = new Map<string, Document>();
+
+/**
+ * A saved fixture, parsed once per test file and shared (the big ones take seconds in jsdom). Pass
+ * `{ fresh: true }` to get a private copy for a test that changes the page.
+ */
+export function loadFixture(rel: string, url: string, opts: { fresh?: boolean } = {}): Document {
+  const key = `${rel} ${url}`;
+  if (!opts.fresh) {
+    const doc = parsed.get(key);
+    if (doc) return doc;
+  }
+  const doc = parsePage(read(path.join(FIXTURES_DIR, rel)), url);
+  if (!opts.fresh) parsed.set(key, doc);
+  return doc;
 }
 
+/** A hand-made page: small, so always a fresh copy. */
 export function loadHandmade(rel: string, url: string): Document {
   return parsePage(read(path.join(HANDMADE_DIR, rel)), url);
 }
