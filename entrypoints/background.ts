@@ -21,9 +21,10 @@ export default defineBackground(() => {
   }
 
   browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
-    // Only messages from our own extension; extension pages have no tab and our origin.
+    // Only messages from our own extension. Our pages are known by their origin: the library (and the
+    // popup opened as a page) live in a tab too, while a content script's sender URL is the site's page.
     if (sender.id !== browser.runtime.id) return;
-    const fromExtensionPage = !sender.tab && !!sender.url && new URL(sender.url).origin === extensionOrigin;
+    const fromExtensionPage = !!sender.url && new URL(sender.url).origin === extensionOrigin;
     handleMessage({ db, broadcast: (s) => void broadcast(s) }, message, { fromExtensionPage }).then(sendResponse);
     return true; // answer asynchronously
   });
