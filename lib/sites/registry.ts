@@ -2,9 +2,10 @@
 import { arxivAdapter } from './arxiv';
 import { huggingfaceAdapter } from './huggingface';
 import { openreviewAdapter } from './openreview';
+import { scholarAdapter } from './scholar';
 import type { SiteAdapter } from './types';
 
-export const ADAPTERS: readonly SiteAdapter[] = [arxivAdapter, huggingfaceAdapter, openreviewAdapter];
+export const ADAPTERS: readonly SiteAdapter[] = [arxivAdapter, huggingfaceAdapter, openreviewAdapter, scholarAdapter];
 
 export function adapterFor(url: URL): SiteAdapter | undefined {
   return ADAPTERS.find((a) => a.serves(url));

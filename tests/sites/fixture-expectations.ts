@@ -235,4 +235,22 @@ export const HANDMADE_PAGES: PageExpectation[] = [
     firstTitle: 'Scaling In-the-Wild Training for Diffusion-based Illumination Harmonization and Editing by Imposing Consistent Light Transport',
     lastTitle: 'Scaling In-the-Wild Training for Diffusion-based Illumination Harmonization and Editing by Imposing Consistent Light Transport',
   },
+  {
+    file: 'scholar-results-edge.html',
+    url: 'https://scholar.google.com/scholar?hl=en&q=attention',
+    site: 'scholar',
+    count: 6,
+    someIds: ['arxiv:1706.03762', 'arxiv:1810.04805', 'url:https://scholar.google.com/scholar?cluster=1298287011376404396', 'doi:10.1002/widm.1249', 'acl:N19-1423'],
+    firstTitle: 'Attention is all you need',
+    lastTitle: 'BERT at NAACL',
+  },
+  {
+    file: 'scholar-profile.html',
+    url: 'https://scholar.google.com/citations?user=JicYPdAAAAAJ&hl=en',
+    site: 'scholar',
+    count: 4,
+    someIds: [],
+    firstTitle: 'Imagenet classification with deep convolutional neural networks',
+    lastTitle: 'Visualizing data using t-SNE',
+  },
 ];
