@@ -6,7 +6,8 @@ import { HOST_PERMISSIONS } from './lib/sites/hosts';
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
   srcDir: '.',
-  outDir: '.output',
+  // MARGINS_OUT_DIR lets several builds (engineers, benches) live side by side; tests read the same variable.
+  outDir: process.env.MARGINS_OUT_DIR ?? '.output',
   manifest: ({ browser }) => ({
     name: 'Margins',
     description:

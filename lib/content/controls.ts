@@ -57,15 +57,18 @@ const NOTE_AUTOSAVE_MS = 400;
 
 export class CardControls {
   readonly host: HTMLElement;
-  private readonly shadow: ShadowRoot;
-  private readonly bar: HTMLElement;
-  private readonly starBtn: HTMLButtonElement;
-  private readonly chips: HTMLElement;
-  private readonly addBtn: HTMLButtonElement;
-  private readonly noteBtn: HTMLButtonElement;
-  private readonly snippet: HTMLElement;
-  private readonly status: HTMLElement;
-  private readonly newBadge: HTMLElement;
+  // Built on first sight (see materialize): shadow roots only for the cards the reader comes near.
+  private shadow!: ShadowRoot;
+  private bar!: HTMLElement;
+  private starBtn!: HTMLButtonElement;
+  private chips!: HTMLElement;
+  private addBtn!: HTMLButtonElement;
+  private noteBtn!: HTMLButtonElement;
+  private snippet!: HTMLElement;
+  private status!: HTMLElement;
+  private newBadge!: HTMLElement;
+  private built = false;
+  private isNew = false;
   private view: AnnotationView;
   private tagEditor: { input: HTMLInputElement; list: HTMLUListElement; wrap: HTMLElement } | null = null;
   private noteEditor: { textarea: HTMLTextAreaElement; wrap: HTMLElement; saved: HTMLElement } | null = null;
@@ -82,6 +85,17 @@ export class CardControls {
     this.host.setAttribute('data-margins-ui', '');
     // Inline style beats a page's `* { all: unset }`; the rest of our CSS is inside the shadow root.
     this.host.setAttribute('style', 'all: initial; display: inline-block;');
+  }
+
+  get isBuilt(): boolean {
+    return this.built;
+  }
+
+  /** Build the shadow root and the controls (once). Cheap to call again. */
+  materialize(): void {
+    if (this.built) return;
+    this.built = true;
+    const title = this.title;
     this.shadow = this.host.attachShadow({ mode: 'open' });
     adoptStyles(this.shadow);
 
@@ -108,10 +122,13 @@ export class CardControls {
   }
 
   setNew(isNew: boolean): void {
-    this.newBadge.hidden = !isNew;
+    this.isNew = isNew;
+    if (this.built) this.newBadge.hidden = !isNew;
   }
 
   private render(): void {
+    if (!this.built) return;
+    this.newBadge.hidden = !this.isNew;
     const { starred, tags, note } = this.view;
     this.starBtn.textContent = starred ? '★' : '☆';
     this.starBtn.setAttribute('aria-pressed', String(starred));
@@ -165,11 +182,13 @@ export class CardControls {
   }
 
   toggleStarFromKeyboard(): Promise<boolean> {
+    this.materialize();
     return this.run(() => this.actions.toggleStar());
   }
 
   /** Open the add-tag input with the caret in it (key `t`). */
   openTagInput(): void {
+    this.materialize();
     if (this.tagEditor) {
       this.tagEditor.input.focus();
       return;
@@ -270,6 +289,7 @@ export class CardControls {
 
   /** Open the note editor with the caret at the end (key `n`). Autosaves; Esc closes and keeps the text. */
   openNoteEditor(): void {
+    this.materialize();
     if (this.noteEditor) {
       this.noteEditor.textarea.focus();
       return;

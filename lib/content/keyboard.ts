@@ -36,6 +36,7 @@ export function installKeyboard(page: MarginsPage, ctx: ContentScriptContext): v
     focused?.card.root.removeAttribute('data-margins-focused');
     focused = m;
     m.card.root.setAttribute('data-margins-focused', '');
+    page.show(m);
     m.card.root.scrollIntoView({ block: 'nearest', behavior: 'auto' });
   };
 

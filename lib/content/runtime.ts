@@ -20,14 +20,19 @@ import { PAGE_CSS } from './styles';
 const NEW_WINDOW_MS = 30 * 60 * 1000;
 /** Cards per `cards.report` message (the background bounds messages at 2,000). */
 const REPORT_CHUNK = 500;
-/** Mount cards in slices so that a 2,000-entry listing never blocks the page for long. */
-const SLICE_BUDGET_MS = 8;
+/**
+ * Controls are put into a card when it comes within this distance of the viewport. Until then a card only
+ * carries its data-margins-* attributes: a 2,000-entry listing is not laid out again for controls nobody sees.
+ */
+const MATERIALIZE_MARGIN = '1000px 0px';
 const RESCAN_DELAY_MS = 120;
 
 export interface MountedCard {
   card: DetectedCard;
   controls: CardControls;
   isNew: boolean;
+  /** True once the controls' host is in the card (the card came near the viewport). */
+  shown: boolean;
 }
 
 export class MarginsPage {
@@ -37,6 +42,17 @@ export class MarginsPage {
   private tagCache: { name: string; color?: string }[] | null = null;
   private settings: Settings | null = null;
   private observer: MutationObserver | null = null;
+  /** Shows each card's controls when the card nears the viewport (a 2,000-entry page shows about 20). */
+  private readonly visibility = new IntersectionObserver(
+    (entries) => {
+      for (const e of entries) {
+        if (!e.isIntersecting) continue;
+        const m = this.mounted.get(e.target);
+        if (m) this.show(m);
+      }
+    },
+    { rootMargin: MATERIALIZE_MARGIN },
+  );
   private observed: Element | null = null;
   private rescanTimer: number | undefined;
   private scanning = false;
@@ -197,31 +213,19 @@ export class MarginsPage {
     const fresh: DetectedCard[] = [];
     for (const card of detected) {
       const existing = this.mounted.get(card.root);
-      if (existing && existing.card.id === card.id && existing.controls.host.isConnected) continue;
+      // Already handled, unless a re-render took our controls out of a card that still stands.
+      if (existing && existing.card.id === card.id && (!existing.shown || existing.controls.host.isConnected)) continue;
       if (existing) this.forget(card.root, existing);
       fresh.push(card);
     }
     this.ordered.length = 0;
     this.observe();
-    await this.mountInSlices(fresh);
+    for (const card of fresh) if (card.root.isConnected && card.mount.anchor.isConnected) this.mount(card);
     for (const card of detected) {
       const m = this.mounted.get(card.root);
       if (m) this.ordered.push(m);
     }
     await this.report(fresh, this.adapter.isListing(url));
-  }
-
-  private async mountInSlices(cards: DetectedCard[]): Promise<void> {
-    let start = performance.now();
-    for (const card of cards) {
-      if (this.ctx.isInvalid) return;
-      if (!card.root.isConnected || !card.mount.anchor.isConnected) continue;
-      this.mount(card);
-      if (performance.now() - start > SLICE_BUDGET_MS) {
-        await new Promise<void>((resolve) => setTimeout(resolve, 0));
-        start = performance.now();
-      }
-    }
   }
 
   private mount(card: DetectedCard): void {
@@ -230,15 +234,26 @@ export class MarginsPage {
     controls.host.setAttribute('data-margins-for', card.id);
     markCardRoot(card.root, card.id);
     applyStateAttributes(card.root, view);
-    card.mount.anchor.insertAdjacentElement(card.mount.position, controls.host);
-    const m: MountedCard = { card, controls, isNew: false };
+    const m: MountedCard = { card, controls, isNew: false, shown: false };
     this.mounted.set(card.root, m);
+    this.visibility.observe(card.root);
     let set = this.byId.get(card.id);
     if (!set) this.byId.set(card.id, (set = new Set()));
     set.add(m);
   }
 
+  /** Put a card's controls in place and build them (near the viewport, or focused by the keyboard). */
+  show(m: MountedCard): void {
+    this.visibility.unobserve(m.card.root);
+    if (!m.controls.host.isConnected && m.card.mount.anchor.isConnected) {
+      m.card.mount.anchor.insertAdjacentElement(m.card.mount.position, m.controls.host);
+    }
+    m.shown = true;
+    m.controls.materialize();
+  }
+
   private forget(root: Element, m: MountedCard): void {
+    this.visibility.unobserve(root);
     m.controls.host.remove();
     if (root.isConnected) clearCardRoot(root);
     this.mounted.delete(root);
@@ -252,6 +267,7 @@ export class MarginsPage {
 
   private teardown(): void {
     this.observer?.disconnect();
+    this.visibility.disconnect();
     this.unmountAll();
   }
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExtensionBrowser, cardRoots, controlHosts, launchExtension } from './harness';
+import { type ExtensionBrowser, cardRoots, controlHosts, launchExtension, revealCard, scrollThrough, waitForCards } from './harness';
 
 const LISTING = 'https://arxiv.org/list/astro-ph.CO/recent?show=1000';
 const FIRST = 'arxiv:2607.21497';
@@ -33,7 +33,7 @@ describe('annotate where you read', () => {
 
   it('stars, tags and notes a card with the keyboard only; popup, second tab and reload agree', async () => {
     const tab1 = await b.open(LISTING);
-    await expect.poll(async () => (await controlHosts(tab1)).length).toBe(111);
+    await waitForCards(tab1, 111);
 
     await tab1.keyboard.press('j'); // the first j focuses the first card
     expect(await rootAttr(tab1, FIRST, 'data-margins-focused')).toBe('');
@@ -85,6 +85,7 @@ describe('annotate where you read', () => {
     await row.getByRole('button', { name: 'Remove tag cosmology' }).click();
     for (const tab of [tab1, tab2]) {
       await expect.poll(() => rootAttr(tab, FIRST, 'data-margins-tags')).toBe('hubble-tension');
+      await revealCard(tab, FIRST);
       await expect.poll(() => card(tab, FIRST).locator('.chip').count()).toBe(1);
     }
 
@@ -149,10 +150,11 @@ describe('annotate where you read', () => {
 
   it('is untouched by hostile page CSS, does not style the page, and shows markup as text', async () => {
     const tab = await b.open(HOSTILE);
-    await expect.poll(async () => (await controlHosts(tab)).length).toBe(3);
+    await waitForCards(tab, 3);
+    expect(await scrollThrough(tab)).toEqual(['arxiv:2607.11111', 'arxiv:2607.22222', 'arxiv:2607.33333']);
 
     // Our controls are visible and work despite `* { all: unset }` and `button { display: none !important }`.
-    const star = card(tab, 'arxiv:2607.11111').getByRole('button', { name: /^Star/ });
+    const star = (await revealCard(tab, 'arxiv:2607.11111')).getByRole('button', { name: /^Star/ });
     expect(await star.isVisible()).toBe(true);
     const box = await star.boundingBox();
     expect(box!.width).toBeGreaterThan(8);
@@ -200,11 +202,13 @@ describe('annotate where you read', () => {
 
   it('has no serious or critical accessibility violations (axe-core) in the popup and the card controls', async () => {
     const tab = await b.open(LISTING);
-    await expect.poll(async () => (await controlHosts(tab)).length).toBe(111);
+    await waitForCards(tab, 111);
     // Open the richest state: a tag input and a note editor.
+    await revealCard(tab, FIRST);
     await card(tab, FIRST).getByRole('button', { name: /note/ }).click();
     // The first cards: one with the note editor open, the others in their resting state (all cards are alike).
     const ids = (await controlHosts(tab)).slice(0, 4);
+    expect(ids.length).toBe(4);
     let axe = new AxeBuilder({ page: tab });
     for (const id of ids) axe = axe.include(`[data-margins-for="${id}"]`);
     const inPage = await axe.analyze();
@@ -222,7 +226,7 @@ describe('annotate where you read', () => {
 
   it('tells the reader when a write fails and keeps what they typed', async () => {
     const tab = await b.open(LISTING);
-    await expect.poll(async () => (await controlHosts(tab)).length).toBe(111);
+    await waitForCards(tab, 111);
     const id = 'arxiv:2607.21244';
     // The disk is full: every IndexedDB write in the background fails with QuotaExceededError.
     await b.worker.evaluate(() => {
@@ -232,7 +236,7 @@ describe('annotate where you read', () => {
         throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       };
     });
-    await card(tab, id).getByRole('button', { name: /^Add a note/ }).click();
+    await (await revealCard(tab, id)).getByRole('button', { name: /^Add a note/ }).click();
     await tab.keyboard.type('words that must not be lost');
     const alert = card(tab, id).getByRole('alert');
     await expect.poll(() => alert.textContent(), { timeout: 5000 }).toMatch(/out of storage space/);

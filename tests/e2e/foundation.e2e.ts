@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { type ExtensionBrowser, cardRoots, controlHosts, fixturePath, launchExtension, unexplainedRequests } from './harness';
+import { type ExtensionBrowser, cardRoots, fixturePath, launchExtension, revealCard, scrollThrough, unexplainedRequests, waitForCards } from './harness';
 
 const LISTING = 'https://arxiv.org/list/astro-ph.CO/recent?show=1000';
 const FIXTURE = 'arxiv/list-astro-ph.CO-recent-2026-07-24-raw.html';
@@ -22,16 +22,20 @@ describe('foundation: star on an arXiv listing', () => {
 
   it('marks all 111 cards, stars one, and keeps every view in step', async () => {
     const tab1 = await b.open(LISTING);
-    await expect.poll(async () => (await controlHosts(tab1)).length).toBe(111);
+    await waitForCards(tab1, 111);
+    // Every card gets exactly one set of controls as the reader scrolls to it.
+    const hosts = await scrollThrough(tab1);
+    expect(hosts).toHaveLength(111);
     const roots = await cardRoots(tab1);
     expect(roots).toHaveLength(111);
     expect(roots[0].id).toBe('arxiv:2607.21497');
     expect(roots[2].id).toBe('arxiv:2607.21247');
     expect(new Set(roots.map((r) => r.id)).size).toBe(111);
     expect(roots.every((r) => /^arxiv:\d{4}\.\d{5}$/.test(r.id))).toBe(true);
+    expect(hosts).toEqual(roots.map((r) => r.id));
 
     // Click the star on the third card, as a reader does.
-    const third = tab1.locator('[data-margins-for="arxiv:2607.21247"]');
+    const third = await revealCard(tab1, 'arxiv:2607.21247');
     await third.getByRole('button', { name: /^Star / }).click();
     await expect.poll(() => tab1.getAttribute('[data-margins-id="arxiv:2607.21247"]', 'data-margins-starred')).toBe('');
     await expect(third.getByRole('button', { name: /^Unstar / }).getAttribute('aria-pressed')).resolves.toBe('true');
@@ -57,9 +61,8 @@ describe('foundation: star on an arXiv listing', () => {
     await row.getByRole('button', { name: /^Unstar / }).click();
     for (const tab of [tab1, tab2]) {
       await expect.poll(() => tab.getAttribute('[data-margins-id="arxiv:2607.21247"]', 'data-margins-starred')).toBeNull();
-      await expect
-        .poll(() => tab.locator('[data-margins-for="arxiv:2607.21247"]').getByRole('button', { name: /^Star / }).getAttribute('aria-pressed'))
-        .toBe('false');
+      const controls = await revealCard(tab, 'arxiv:2607.21247');
+      await expect.poll(() => controls.getByRole('button', { name: /^Star / }).getAttribute('aria-pressed')).toBe('false');
     }
     await expect.poll(() => popup.locator('[data-count="starred-total"]').textContent()).toBe('0');
 

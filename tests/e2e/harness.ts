@@ -10,7 +10,7 @@ import { type BrowserContext, type Page, type Worker, chromium } from 'playwrigh
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const SHARED_FIXTURES = path.resolve(ROOT, '../shared/fixtures');
-export const EXTENSION_DIR = path.join(ROOT, '.output/chrome-mv3');
+export const EXTENSION_DIR = path.join(ROOT, process.env.MARGINS_OUT_DIR ?? '.output', 'chrome-mv3');
 
 export function fixturePath(rel: string): string {
   return path.join(SHARED_FIXTURES, rel);
@@ -135,7 +135,7 @@ export async function launchExtension(options: LaunchOptions = {}): Promise<Exte
       const page = await context.newPage();
       await page.goto(url, { waitUntil: 'domcontentloaded' });
       if (opts.waitForCards !== false) {
-        await page.waitForSelector('[data-margins-for]', {
+        await page.waitForSelector('[data-margins-id]', {
           state: 'attached',
           timeout: 20_000,
         });
@@ -211,4 +211,39 @@ export function cardRoots(page: Page) {
 /** The paper id of every set of controls mounted on a page, in document order. */
 export function controlHosts(page: Page): Promise<string[]> {
   return page.$$eval('[data-margins-for]', (els) => els.map((el) => el.getAttribute('data-margins-for')!));
+}
+
+/**
+ * The controls of one card, scrolled into view as a reader would (controls are built when their card
+ * nears the viewport). Returns the locator of the card's controls host.
+ */
+export async function revealCard(page: Page, id: string) {
+  await page.locator(`[data-margins-id="${id}"]`).first().evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  const host = page.locator(`[data-margins-for="${id}"]`).first();
+  await host.locator('button').first().waitFor({ state: 'attached' });
+  return host;
+}
+
+/**
+ * Scroll the whole page from top to bottom as a reader would, a screen at a time, so that every card's
+ * controls come into place; then back to the top. Returns the ids of all controls on the page.
+ */
+export async function scrollThrough(page: Page): Promise<string[]> {
+  await page.evaluate(async () => {
+    const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight) {
+      window.scrollTo(0, y);
+      await frame();
+    }
+    window.scrollTo(0, document.documentElement.scrollHeight);
+    await frame();
+    await frame();
+    window.scrollTo(0, 0);
+  });
+  return controlHosts(page);
+}
+
+/** Wait until `n` card roots carry data-margins-id. */
+export async function waitForCards(page: Page, n: number): Promise<void> {
+  await page.waitForFunction((n) => document.querySelectorAll('[data-margins-id]').length === n, n, { timeout: 20_000 });
 }

@@ -1,0 +1,171 @@
+/**
+ * Content-script cost on real pages, in real Chromium, measured against a baseline taken in the same run:
+ * the same page in the same browser build without the extension.
+ *
+ * - Main-thread time: Chromium's own TaskDuration (CDP Performance.getMetrics) from navigation until the
+ *   page is decorated and idle, with vs without the extension. Budget: at most 1.10x.
+ * - Long tasks: PerformanceObserver('longtask') entries after the page's load event (our script runs at
+ *   document_idle, after load), with vs without. Budget: none over 50 ms caused by us.
+ * - Size: gzip size of each content script bundle. Budget: 25 kB.
+ * - Live update latency: a star clicked in one tab until another tab shows it. Budget: 100 ms.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { EXTENSION_DIR, chromiumPath, fixturePath, launchExtension, revealCard } from '../e2e/harness';
+import type { BenchResult } from './types';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+
+/** A 2,000-entry arXiv listing (current layout) built from the real entries of the saved /recent page. */
+export function bigArxivListing(entries = 2000): string {
+  const html = readFileSync(fixturePath('arxiv/list-astro-ph.CO-recent-2026-07-24-raw.html'), 'utf8');
+  const start = html.indexOf('<dl id=\'articles\'>');
+  const end = html.indexOf('</dl>', start);
+  const pairs = html.slice(start, end).match(/<dt>[\s\S]*?<\/dd>/g)!;
+  const out: string[] = [];
+  for (let i = 0; i < entries; i++) {
+    // Give each copy its own valid id (2607.NNNNN), keeping the real markup around it.
+    const fresh = `2607.${String(30000 + i).padStart(5, '0')}`;
+    out.push(pairs[i % pairs.length].replace(/\d{4}\.\d{5}/g, fresh));
+  }
+  return html.slice(0, start) + `<dl id='articles'>\n${out.join('\n')}\n` + html.slice(end);
+}
+
+const PAGES = [
+  { name: 'arXiv listing, 2,000 entries', script: 'arxiv', url: 'https://arxiv.org/list/astro-ph.CO/pastweek?show=2000', body: () => bigArxivListing(), cards: 2000 },
+  {
+    name: 'Hugging Face daily papers',
+    script: 'huggingface',
+    url: 'https://huggingface.co/papers?date=2024-08-01',
+    body: () => readFileSync(fixturePath('huggingface/daily-papers-2024-08-01-raw.html'), 'utf8'),
+    cards: 13,
+  },
+];
+
+const LONGTASKS = `
+  window.__longtasks = [];
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration }); })
+    .observe({ type: 'longtask', buffered: true });
+`;
+
+interface Sample {
+  taskMs: number;
+  longAfterLoad: number[];
+}
+
+async function measure(context: BrowserContext, url: string, cards: number, withExtension: boolean): Promise<Sample> {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+  const before = await taskDuration(cdp);
+  await page.goto(url, { waitUntil: 'load' });
+  if (withExtension && cards > 0) {
+    await page.waitForFunction((n) => document.querySelectorAll('[data-margins-id]').length >= n, cards, { timeout: 60_000 });
+  }
+  // Let the page (and us) settle: two idle frames after the last mutation.
+  await page.evaluate(() => new Promise((r) => requestIdleCallback(() => requestAnimationFrame(() => setTimeout(r, 300)))));
+  const after = await taskDuration(cdp);
+  const longAfterLoad = await page.evaluate(() => {
+    const load = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    return (window as unknown as { __longtasks: { start: number; duration: number }[] }).__longtasks
+      .filter((t) => t.start >= load.loadEventEnd)
+      .map((t) => t.duration);
+  });
+  await page.close();
+  return { taskMs: (after - before) * 1000, longAfterLoad };
+}
+
+async function taskDuration(cdp: import('playwright-core').CDPSession): Promise<number> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return metrics.find((m) => m.name === 'TaskDuration')!.value;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+async function plainContext(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'margins-bench-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return { context, close: async () => (await context.close(), rmSync(dir, { recursive: true, force: true })) };
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const ext = await launchExtension();
+  const plain = await plainContext();
+  const built = readdirSync(path.join(EXTENSION_DIR, 'content-scripts'));
+  for (const p of PAGES.filter((page) => built.includes(`${page.script}.js`))) {
+    const body = p.body();
+    ext.serve(p.url, body);
+    await plain.context.route(/^https?:\/\//, (r) => (r.request().url() === p.url ? r.fulfill({ body, contentType: 'text/html' }) : r.abort()));
+    await ext.context.addInitScript(LONGTASKS);
+    await plain.context.addInitScript(LONGTASKS);
+    const withExt: Sample[] = [];
+    const without: Sample[] = [];
+    // Alternate runs so that machine noise hits both sides alike; the first of each is a warm-up.
+    for (let i = 0; i <= RUNS; i++) {
+      const a = await measure(plain.context, p.url, p.cards, false);
+      const b = await measure(ext.context, p.url, p.cards, true);
+      if (i > 0) {
+        without.push(a);
+        withExt.push(b);
+      }
+    }
+    const base = median(without.map((s) => s.taskMs));
+    const ours = median(withExt.map((s) => s.taskMs));
+    results.push({ name: `${p.name}: main-thread time with Margins`, value: ours, unit: 'ms', baseline: base, budget: base * 1.1, note: `median of ${RUNS}` });
+    const longest = (xs: Sample[]) => Math.max(0, ...xs.flatMap((s) => s.longAfterLoad));
+    results.push({ name: `${p.name}: longest task after load with Margins`, value: longest(withExt), unit: 'ms', baseline: longest(without), budget: 50 });
+  }
+
+  // Live update: star in tab A, time until tab B's card shows it.
+  const listing = 'https://arxiv.org/list/astro-ph.CO/recent?show=1000';
+  ext.serveFixture(listing, 'arxiv/list-astro-ph.CO-recent-2026-07-24-raw.html');
+  const a = await ext.open(listing);
+  const b = await ext.open(listing);
+  const latencies: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const id = (await a.$$eval('[data-margins-id]', (els) => els.map((e) => e.getAttribute('data-margins-id')!)))[i];
+    const waiting = b.evaluate(
+      (id) =>
+        new Promise<number>((resolve) => {
+          const el = document.querySelector(`[data-margins-id="${id}"]`)!;
+          const want = !el.hasAttribute('data-margins-starred');
+          new MutationObserver(() => {
+            if (el.hasAttribute('data-margins-starred') === want) resolve(performance.timeOrigin + performance.now());
+          }).observe(el, { attributes: true });
+        }),
+      id,
+    );
+    await a.bringToFront();
+    await revealCard(a, id);
+    const clickedAt = await a.evaluate((id) => {
+      const host = document.querySelector(`[data-margins-for="${id}"]`)!;
+      const t = performance.timeOrigin + performance.now();
+      (host.shadowRoot!.querySelector('button.star') as HTMLButtonElement).click();
+      return t;
+    }, id);
+    latencies.push((await waiting) - clickedAt);
+  }
+  results.push({ name: 'Star in one tab until another tab shows it', value: median(latencies), unit: 'ms', budget: 100, note: 'median of 10' });
+  results.push({ name: '... slowest of 10', value: Math.max(...latencies), unit: 'ms', budget: 100 });
+
+  await ext.close();
+  await plain.close();
+
+  for (const file of readdirSync(path.join(EXTENSION_DIR, 'content-scripts'))) {
+    const size = gzipSync(readFileSync(path.join(EXTENSION_DIR, 'content-scripts', file))).length / 1024;
+    results.push({ name: `content script ${file}, gzip`, value: size, unit: 'kB', budget: 25 });
+  }
+  return results;
+}
