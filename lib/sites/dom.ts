@@ -121,9 +121,9 @@ export interface LinkedCard {
  *   adapter).
  * - Otherwise (a redesign we have not seen) the root is found from the structure alone: the largest
  *   element around the card's links that links to no other paper, climbing from the links' common
- *   ancestor and stopping below `boundary`, below any element that also links to another paper, and
- *   at a section heading placed right before us (a year heading over a one-paper list is not part of
- *   the card).
+ *   ancestor and stopping below `boundary`, below any element that also links to another paper, at a
+ *   list item (li, tr, article), and at a section heading placed right before us (a year heading over a
+ *   one-paper list is not part of the card).
  *
  * A root that holds links to two papers (possible only with `knownRoot`) belongs to the paper its heading
  * links to, else to its first link. The same paper in two separate cards gives two cards with the same
@@ -183,11 +183,17 @@ function commonAncestor(els: Element[]): Element {
   return anc;
 }
 
-/** From the links' common ancestor up to the region top, stopping at a section heading right before us. */
+/** Elements that are one item of a list by their very tag: a card never grows beyond them. */
+const ITEM_TAGS = new Set(['LI', 'TR', 'ARTICLE']);
+
+/**
+ * From the links' common ancestor up to the region top, stopping at a list item (li, tr, article) and
+ * at a section heading right before us (a year heading over a one-paper list is not part of the card).
+ */
 function climbToCard(start: Element, top: Element): Element {
   let current = start;
   while (current !== top && current.parentElement) {
-    if (precededByHeading(current)) break;
+    if (ITEM_TAGS.has(current.tagName) || precededByHeading(current)) break;
     current = current.parentElement;
   }
   return current;
