@@ -15,6 +15,8 @@ export default defineConfig({
         },
       },
       {
+        // Node-side helpers of e2e tests import the pure lib modules (the sync merge) by their @/ paths.
+        resolve: { alias: { '@': import.meta.dirname } },
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.e2e.ts'],

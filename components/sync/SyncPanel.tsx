@@ -95,12 +95,11 @@ function differingSettings(file: ExportFile, current: Settings): string[] {
 
 function resultText(s: ImportSummary): string {
   if (s.unchanged) return 'Imported: nothing changed, this library already had everything in the file.';
-  const parts = [
-    `${plural(s.papersAdded, 'paper')} added`,
-    `${plural(s.papersUpdated, 'paper')} updated`,
-    `${plural(s.fieldsChanged, 'change')}`,
-    `${plural(s.conflicts, 'conflict')} resolved`,
-  ];
+  const parts: string[] = [];
+  if (s.papersAdded) parts.push(`${plural(s.papersAdded, 'paper')} added`);
+  if (s.papersUpdated) parts.push(`${plural(s.papersUpdated, 'paper')} updated`);
+  parts.push(plural(s.fieldsChanged, 'change'));
+  if (s.conflicts) parts.push(`${plural(s.conflicts, 'conflict')} resolved`);
   if (s.tagsCreated.length) parts.push(`new ${s.tagsCreated.length === 1 ? 'tag' : 'tags'}: ${s.tagsCreated.join(', ')}`);
   if (s.notesKept) parts.push(`${plural(s.notesKept, 'older note')} kept in history`);
   return `Imported: ${parts.join(', ')}.`;

@@ -1,0 +1,212 @@
+/**
+ * Issue 6, end to end in Chromium: two devices (two browser profiles) annotate the same arXiv listing
+ * with conflicting edits and exchange export files through the library's Sync & backup panel (the
+ * download captured, the file picked as a reader picks it). The preview shows what the pure merge
+ * says it will do, the result equals the pure merge of the two states, and after the return trip both
+ * devices hold the same state.
+ */
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseExportText } from '../../lib/sync/format';
+import { type ImportSummary, type LocalSlice, planImport } from '../../lib/sync/import';
+import { type SyncState, mergeStates, stateFingerprint, stateFromFile } from '../../lib/sync/merge';
+import { type ExtensionBrowser, cardRoots, launchExtension, waitForCards } from './harness';
+
+const LISTING = 'https://arxiv.org/list/astro-ph.CO/recent?show=1000';
+const FIXTURE = 'arxiv/list-astro-ph.CO-recent-2026-07-24-raw.html';
+
+const rootAttr = (page: Page, id: string, attr: string) => page.getAttribute(`[data-margins-id="${id}"]`, attr);
+
+/** Focus the n-th card (0-based) with the keyboard, from wherever the focus is. */
+async function focusCard(page: Page, index: number): Promise<string> {
+  const id = (await cardRoots(page))[index].id;
+  for (let i = 0; i < 200 && (await rootAttr(page, id, 'data-margins-focused')) === null; i++) {
+    const focused = await page.$$eval('[data-margins-id]', (els) => els.findIndex((el) => el.hasAttribute('data-margins-focused')));
+    await page.keyboard.press(focused === -1 || focused < index ? 'j' : 'k');
+  }
+  expect(await rootAttr(page, id, 'data-margins-focused')).toBe('');
+  return id;
+}
+
+async function toggleStar(page: Page, id: string, expectStarred: boolean) {
+  await page.keyboard.press('s');
+  await expect.poll(() => rootAttr(page, id, 'data-margins-starred')).toBe(expectStarred ? '' : null);
+}
+
+async function addTag(page: Page, id: string, tag: string) {
+  await page.keyboard.press('t');
+  await page.keyboard.type(tag);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape');
+  await expect.poll(async () => (await rootAttr(page, id, 'data-margins-tags'))?.split(' ') ?? []).toContain(tag);
+}
+
+async function writeNote(page: Page, id: string, text: string) {
+  await page.keyboard.press('n');
+  const box = page.locator(`[data-margins-for="${id}"]`).getByRole('textbox', { name: /Note on/ });
+  await box.waitFor();
+  await box.fill(text);
+  await page.keyboard.press('Escape');
+  await expect.poll(() => rootAttr(page, id, 'data-margins-note')).toBe('');
+}
+
+async function syncPanel(b: ExtensionBrowser): Promise<Page> {
+  const page = await b.extensionPage('library.html?view=settings');
+  await page.getByRole('region', { name: 'Sync & backup' }).waitFor();
+  return page;
+}
+
+/** Export the whole library through the UI; returns the downloaded file's text. */
+async function exportAll(page: Page): Promise<{ text: string; filename: string }> {
+  const panel = page.getByRole('region', { name: 'Sync & backup' });
+  await panel.getByLabel('Papers').selectOption('all');
+  await panel.getByLabel('Format').selectOption('json');
+  const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Export', exact: true }).click()]);
+  await panel.getByText(/^Exported \d+ papers? to margins-/).waitFor();
+  return { text: readFileSync((await download.path())!, 'utf8'), filename: download.suggestedFilename() };
+}
+
+/** The import preview as the reader reads it. */
+async function pickFile(page: Page, name: string, text: string) {
+  await page.getByLabel('Import a Margins file…').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+  const preview = page.getByRole('region', { name: `Import “${name}”?` });
+  await preview.waitFor();
+  const count = async (key: string) => ((await preview.locator(`[data-count="${key}"]`).textContent()) ?? '').trim();
+  const leading = async (key: string) => Number(/^[\d,]+/.exec(await count(key))?.[0].replace(/,/g, '') ?? NaN);
+  return {
+    preview,
+    shown: {
+      papersAdded: await leading('papersAdded'),
+      papersUpdated: await leading('papersUpdated'),
+      fieldsChanged: await leading('fieldsChanged'),
+      conflicts: await leading('conflicts'),
+      tagsCreated: (await count('tagsCreated')) === 'none' ? [] : (await count('tagsCreated')).split(', '),
+      notesKept: (await preview.locator('[data-count="notesKept"]').count()) ? await leading('notesKept') : 0,
+      conflictWinners: await preview.locator('tr[data-conflict]').evaluateAll((rows) =>
+        rows.map((r) => `${r.getAttribute('data-conflict')}:${r.querySelector('td:last-child')?.textContent}`),
+      ),
+    },
+  };
+}
+
+/** What the preview should say, from the pure planner: the device's exported state is its local side. */
+function expectedPreview(local: SyncState, incoming: SyncState): ImportSummary {
+  const tagsInUse = new Set<string>();
+  for (const a of local.annotations.values()) for (const [t, s] of Object.entries(a.tags)) if (s.v) tagsInUse.add(t);
+  const slice: LocalSlice = { state: local, historySeq: new Map(), tagsInUse, stored: new Map() };
+  return planImport(slice, incoming).summary;
+}
+
+function summaryAsShown(s: ImportSummary) {
+  return {
+    papersAdded: s.papersAdded,
+    papersUpdated: s.papersUpdated,
+    fieldsChanged: s.fieldsChanged,
+    conflicts: s.conflicts,
+    tagsCreated: s.tagsCreated,
+    notesKept: s.notesKept,
+    conflictWinners: s.conflictList.map((c) => `${c.field}:${c.winner === 'file' ? 'the file’s' : 'yours'}`),
+  };
+}
+
+const stateOf = (text: string) => stateFromFile(parseExportText(text));
+
+describe('sync between two devices through export files', () => {
+  let a: ExtensionBrowser;
+  let b: ExtensionBrowser;
+  beforeAll(async () => {
+    a = await launchExtension();
+    b = await launchExtension();
+    for (const device of [a, b]) device.serveFixture(LISTING, FIXTURE);
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+  });
+
+  it('merges conflicting edits field by field, previews them truthfully, and converges', async () => {
+    // Device A: star, tag and annotate two papers.
+    const listingA = await a.open(LISTING);
+    await waitForCards(listingA, 111);
+    const x = await focusCard(listingA, 0);
+    await toggleStar(listingA, x, true);
+    await addTag(listingA, x, 'cosmology');
+    await writeNote(listingA, x, 'A: the sound horizon section is the key.');
+    const y = await focusCard(listingA, 1);
+    await addTag(listingA, y, 'to-read');
+
+    // Device B (another profile), later: conflicting edits on the same papers.
+    const listingB = await b.open(LISTING);
+    await waitForCards(listingB, 111);
+    await focusCard(listingB, 0);
+    await toggleStar(listingB, x, true);
+    await toggleStar(listingB, x, false); // B's newer star says "not starred"
+    await writeNote(listingB, x, 'B: not convinced by the error bars.');
+    await addTag(listingB, x, 'nlp');
+    await focusCard(listingB, 1);
+    await writeNote(listingB, y, 'B: skim only.');
+
+    // A, later still: a note on the second paper, newer than B's.
+    await focusCard(listingA, 1);
+    await writeNote(listingA, y, 'A: read fully, newer than B.');
+
+    // A exports through the UI.
+    const panelA = await syncPanel(a);
+    const fileA = await exportAll(panelA);
+    expect(fileA.filename).toMatch(/^margins-\d{4}-\d\d-\d\d\.json$/);
+    const stateA = stateOf(fileA.text);
+
+    // B's state before the import (exported through the UI too), and the pure merge of the two.
+    const panelB = await syncPanel(b);
+    const stateB0 = stateOf((await exportAll(panelB)).text);
+    const merged = mergeStates(stateB0, stateA);
+
+    // B imports A's file: the preview says what the pure planner says, and what we expect of it.
+    const { preview, shown } = await pickFile(panelB, 'from-a.json', fileA.text);
+    expect(shown).toEqual(summaryAsShown(expectedPreview(stateB0, stateA)));
+    expect(shown).toMatchObject({
+      papersAdded: 0,
+      papersUpdated: 2,
+      conflicts: 3, // x's star and note (B's are newer), y's note (A's is newer)
+      tagsCreated: ['cosmology', 'to-read'],
+      notesKept: 2,
+    });
+    expect([...shown.conflictWinners].sort()).toEqual(['note:the file’s', 'note:yours', 'star:yours']);
+    await preview.getByRole('button', { name: 'Import' }).click();
+    await expect
+      .poll(() => panelB.getByTestId('import-result').textContent())
+      .toBe('Imported: 2 papers updated, 3 changes, 3 conflicts resolved, new tags: cosmology, to-read, 2 older notes kept in history.');
+
+    // B's open listing shows the merged tags at once (the background told the tab).
+    await expect.poll(() => rootAttr(listingB, x, 'data-margins-tags')).toBe('cosmology nlp');
+    await expect.poll(() => rootAttr(listingB, y, 'data-margins-tags')).toBe('to-read');
+    expect(await rootAttr(listingB, x, 'data-margins-starred')).toBeNull();
+
+    // The result equals the pure merge.
+    const fileB1 = await exportAll(panelB);
+    expect(stateFingerprint(stateOf(fileB1.text))).toBe(stateFingerprint(merged));
+    const history = [...merged.noteHistory.values()].map((h) => h.text).sort();
+    expect(history).toEqual(['A: the sound horizon section is the key.', 'B: skim only.']);
+
+    // B's file back into A: the preview again matches the planner, and then both devices are equal.
+    const back = await pickFile(panelA, 'from-b.json', fileB1.text);
+    expect(back.shown).toEqual(summaryAsShown(expectedPreview(stateA, stateOf(fileB1.text))));
+    await back.preview.getByRole('button', { name: 'Import' }).click();
+    await panelA.getByTestId('import-result').waitFor();
+    const fileA1 = await exportAll(panelA);
+    expect(stateFingerprint(stateOf(fileA1.text))).toBe(stateFingerprint(stateOf(fileB1.text)));
+    await expect.poll(() => rootAttr(listingA, x, 'data-margins-starred')).toBeNull();
+    await expect.poll(() => rootAttr(listingA, x, 'data-margins-tags')).toBe('cosmology nlp');
+
+    // Importing the same file again changes nothing.
+    await panelA.getByLabel('Import a Margins file…').setInputFiles({ name: 'again.json', mimeType: 'application/json', buffer: Buffer.from(fileB1.text) });
+    const again = panelA.getByRole('region', { name: 'Import “again.json”?' });
+    await again.getByTestId('import-nothing').waitFor();
+    expect(await again.getByRole('button', { name: 'Import' }).isDisabled()).toBe(true);
+
+    // Nothing left either browser but the listing page itself.
+    expect(a.extensionRequests).toEqual([]);
+    expect(b.extensionRequests).toEqual([]);
+  });
+});
