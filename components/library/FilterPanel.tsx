@@ -49,8 +49,8 @@ export function FilterPanel({ filters, sites, starredCount, noteCount, onChange 
       <fieldset className="field dates">
         <legend>
           <label>
-            <span className="sr-only">Date range applies to</span>
-            <select value={filters.date} onChange={(e) => onChange({ date: e.target.value as LibraryFilters['date'] })}>
+            <span>Dates</span>
+            <select aria-label="Dates: which date the range applies to" value={filters.date} onChange={(e) => onChange({ date: e.target.value as LibraryFilters['date'] })}>
               <option value="updated">Updated</option>
               <option value="added">Added</option>
             </select>

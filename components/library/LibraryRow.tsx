@@ -129,6 +129,9 @@ export const LibraryRow = memo(function LibraryRow(props: LibraryRowProps) {
               ))}
             </span>
           )}
+          <button type="button" className="row-delete" aria-label={`Remove ${label} from the library`} title="Remove from the library" onClick={() => void run(() => props.onDelete(item))}>
+            Remove
+          </button>
         </div>
         {editor === 'note' ? (
           <NoteEditor label={`Note on ${label}`} note={item.note} onSave={(t) => run(() => props.onSaveNote(item, t))} onClose={() => setEditor(null)} />
@@ -149,9 +152,6 @@ export const LibraryRow = memo(function LibraryRow(props: LibraryRowProps) {
         {item.site && <span className="row-site">{siteName(item.site)}</span>}
         <span title="Added to the library">added {formatDate(item.addedAt)}</span>
         <span title="Last changed">updated {formatDate(item.updatedAt)}</span>
-        <button type="button" className="row-delete" aria-label={`Remove ${label} from the library`} title="Remove from the library" onClick={() => void run(() => props.onDelete(item))}>
-          Remove
-        </button>
       </div>
     </div>
   );

@@ -114,7 +114,7 @@ export function LibraryApp(props: { db?: MarginsDB; ask?: Ask; syncPanel?: React
   // A new view starts a new selection: selecting "all matching" must mean what the reader sees.
   const viewKey = JSON.stringify({ ...filters, q: filters.q.trim() });
   useEffect(() => {
-    setSelected(new Set());
+    setSelected((s) => (s.size ? new Set() : s));
     anchor.current = null;
     setActiveIndex(-1);
   }, [viewKey]);

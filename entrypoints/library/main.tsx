@@ -1,7 +1,19 @@
+import { Suspense, lazy } from 'react';
 import { createRoot } from 'react-dom/client';
-import { SyncPanel } from '@/components/sync/SyncPanel';
 import { LibraryApp } from './App';
 import '@/components/theme.css';
 import '@/components/library/library.css';
 
-createRoot(document.getElementById('root')!).render(<LibraryApp syncPanel={<SyncPanel />} />);
+// The Sync & backup panel (export formats, import, merge) is half of this page's code and is shown
+// only in the settings view: load it when it is shown, so the rows come first.
+const SyncPanel = lazy(() => import('@/components/sync/SyncPanel').then((m) => ({ default: m.SyncPanel })));
+
+createRoot(document.getElementById('root')!).render(
+  <LibraryApp
+    syncPanel={
+      <Suspense fallback={<p className="muted">Loading Sync &amp; backup…</p>}>
+        <SyncPanel />
+      </Suspense>
+    }
+  />,
+);

@@ -91,6 +91,7 @@ export class LibraryStore {
   }
 
   private async loadFirstPage() {
+    performance.mark('margins:first-page-query');
     const anns = await this.db.annotations
       .orderBy('updatedAt')
       .reverse()
@@ -98,6 +99,7 @@ export class LibraryStore {
       .limit(FIRST_PAGE_SIZE)
       .toArray();
     const papers = await this.db.papers.bulkGet(anns.map((a) => a.id));
+    performance.mark('margins:first-page-read');
     // The full load may have won the race (it never does in practice): keep the fuller answer.
     if (this.snapshot.phase !== 'starting') return;
     this.setItems(new Map(anns.map((a, i) => [a.id, itemFrom(a, papers[i])])), 'first-page');
@@ -110,6 +112,7 @@ export class LibraryStore {
     const [anns, papers] = await this.db.transaction('r', [this.db.annotations, this.db.papers], () =>
       Promise.all([this.db.annotations.toArray(), this.db.papers.toArray()]),
     );
+    performance.mark('margins:all-read');
     const paperById = new Map<string, Paper>();
     for (const p of papers) paperById.set(p.id, p);
     const byId = new Map<string, LibraryItem>();

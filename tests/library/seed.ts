@@ -95,8 +95,10 @@ function noteOf(r: () => number): string {
   const parts: string[] = [];
   const lines = 1 + Math.floor(r() * 3);
   for (let i = 0; i < lines; i++) {
+    const bit = pick(r, NOTE_BITS);
+    if (parts.some((p) => p.startsWith(bit.slice(0, 12)))) continue;
     parts.push(
-      pick(r, NOTE_BITS)
+      bit
         .replace('{a}', pick(r, ADJ).toLowerCase())
         .replace('{n}', pick(r, NOUN).toLowerCase())
         .replace('{t}', pick(r, TASK).toLowerCase())
@@ -132,7 +134,7 @@ function idAndLinks(i: number, r: () => number): { id: string; site: string; lin
   }
   if (kind < 0.9) {
     let forum = '';
-    for (let k = 0; k < 10; k++) forum += pick(r, ALNUM);
+    for (let k = 0; k < 10; k++) forum += ALNUM[Math.floor(r() * ALNUM.length)];
     forum = forum.slice(0, 6) + i.toString(36).padStart(4, '0');
     return { id: `openreview:${forum}`, site: 'openreview', links: { openreview: `https://openreview.net/forum?id=${forum}` } };
   }
@@ -216,9 +218,11 @@ export async function writeLibraryInPage(page: Page, lib: SeededLibrary, chunk =
   );
   for (let i = 0; i < lib.papers.length; i += chunk) {
     const batch = { papers: lib.papers.slice(i, i + chunk), annotations: lib.annotations.slice(i, i + chunk), tagMeta: i === 0 ? lib.tagMeta : [] };
+    // One JSON string crosses the protocol much faster than a tree of 15,000 objects.
     await page.evaluate(
-      (b) =>
+      (json) =>
         new Promise<void>((resolve, reject) => {
+          const b = JSON.parse(json) as { papers: unknown[]; annotations: unknown[]; tagMeta: unknown[] };
           const req = indexedDB.open('margins');
           req.onerror = () => reject(req.error);
           req.onsuccess = () => {
@@ -234,7 +238,7 @@ export async function writeLibraryInPage(page: Page, lib: SeededLibrary, chunk =
             tx.onerror = () => reject(tx.error);
           };
         }),
-      batch,
+      JSON.stringify(batch),
     );
   }
 }
