@@ -59,7 +59,24 @@ function arxivLinks(id: string, version?: string): PaperLinks {
   };
 }
 
-/** The version a listing shows: in the html or pdf link (`/html/2607.21497v1`), else none. */
+/**
+ * What an entry's head (`dt`) links besides the abs page, in one pass over its few links: the HTML
+ * version and the version number it names (`/html/2607.21497v1`, `/pdf/2607.21497v2`).
+ */
+function headLinks(dt: Element, base: URL): { html?: string; version?: string } {
+  let html: string | undefined;
+  let version: string | undefined;
+  for (const a of dt.getElementsByTagName('a')) {
+    const href = a.getAttribute('href') ?? '';
+    const isHtml = href.includes('/html/');
+    if (!isHtml && !href.includes('/pdf/')) continue;
+    if (isHtml) html ??= absoluteHref(a, base);
+    version ??= /\d(v\d+)(?:\.pdf)?\/?$/.exec(href)?.[1];
+  }
+  return { ...(html ? { html } : {}), ...(version ? { version } : {}) };
+}
+
+/** The version an abs page's download links name, if any. */
 function versionFrom(el: Element): string | undefined {
   for (const a of el.querySelectorAll('a[href*="/html/"], a[href*="/pdf/"]')) {
     const v = /\d(v\d+)(?:\.pdf)?\/?$/.exec(a.getAttribute('href') ?? '');
@@ -68,11 +85,24 @@ function versionFrom(el: Element): string | undefined {
   return undefined;
 }
 
-/** The id an arXiv abs link points to (`/abs/2301.00001v2`, `https://arxiv.org/abs/hep-th/9901001`). */
+const ARXIV_HOST = /(^|\.)arxiv\.org$/;
+const BASE = new URL('https://arxiv.org/');
+
+/**
+ * The id an arXiv abs link points to (`/abs/2301.00001v2`, `https://arxiv.org/abs/hep-th/9901001`):
+ * an http(s) link to arxiv.org whose path is /abs/<id>, nothing else (not `javascript:...//abs/<id>`).
+ */
 function idFromAbsHref(href: string | null): ReturnType<typeof parseArxivId> {
-  if (!href) return null;
-  const i = href.indexOf('/abs/');
-  return i < 0 ? null : parseArxivId(href.slice(i + 5).replace(/[?#].*$/, '').replace(/\/$/, ''));
+  if (!href || !href.includes('/abs/')) return null;
+  let u: URL;
+  try {
+    u = new URL(href, BASE);
+  } catch {
+    return null;
+  }
+  if ((u.protocol !== 'https:' && u.protocol !== 'http:') || !ARXIV_HOST.test(u.hostname)) return null;
+  const m = /^\/abs\/(.+?)\/?$/.exec(u.pathname);
+  return m ? parseArxivId(m[1]) : null;
 }
 
 /** DOIs a card shows besides its arXiv id (a journal DOI), as aliases. The arXiv DOI is the id itself. */
@@ -88,15 +118,18 @@ function doiAliases(els: Iterable<Element>, id: string): string[] {
 
 function detectListing(doc: Document, url: URL): DetectedCard[] {
   const cards: DetectedCard[] = [];
+  const seen = new Set<Element>();
   for (const link of doc.querySelectorAll(LISTING_ABS_LINK)) {
     const dt = link.closest('dt');
-    if (!dt || dt.querySelector(LISTING_ABS_LINK) !== link) continue; // one card per dt: its first abs link
+    if (!dt || seen.has(dt)) continue; // one card per dt: its first abs link (document order)
+    seen.add(dt);
     const parsed = idFromAbsHref(link.getAttribute('href'));
     if (!parsed) continue;
     let dd = dt.nextElementSibling;
     while (dd && dd.tagName !== 'DD' && dd.tagName !== 'DT') dd = dd.nextElementSibling;
     const root = dd?.tagName === 'DD' ? dd : dt;
-    const version = parsed.version ?? versionFrom(dt);
+    const head = headLinks(dt, url);
+    const version = parsed.version ?? head.version;
     cards.push({
       id: parsed.id,
       aliases: [],
@@ -104,10 +137,7 @@ function detectListing(doc: Document, url: URL): DetectedCard[] {
       mount: { anchor: dt, position: 'beforeend' },
       title: cleanText(root.querySelector(LISTING_TITLE)),
       authors: textsOf(root.querySelectorAll(LISTING_AUTHORS)),
-      links: compactLinks({
-        ...arxivLinks(parsed.id, version),
-        html: absoluteHref(dt.querySelector('a[href*="/html/"]'), url),
-      }),
+      links: compactLinks({ ...arxivLinks(parsed.id, version), html: head.html }),
       ...(version ? { version } : {}),
       ...abstractOf(root === dd ? root.querySelector(LISTING_ABSTRACT) : null),
     });

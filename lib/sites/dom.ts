@@ -5,12 +5,19 @@ import type { DetectedCard } from './types';
 
 /**
  * What a browser-saved page puts inside titles besides the text a reader sees: MathJax's rendered
- * spans (v2: .MathJax*, .MJX_Assistive_MathML; v3: mjx-container), its preview copies, and anything
- * that is not text, and our own controls (mounted inside some titles). Skipped when reading text. TeX
- * source scripts are handled apart (see texOf).
+ * spans (v2: .MathJax*, .MJX_Assistive_MathML; v3: mjx-container, handled in texOf), its preview
+ * copies, anything that is not text, arXiv's descriptors ("Title:"), and our own controls (mounted
+ * inside some titles). Skipped when reading text. Checked by tag and class directly rather than with
+ * a selector: this runs for every element of every title and abstract.
  */
-const NOISE =
-  'script, style, noscript, template, svg, [data-margins-ui], .MathJax_Preview, .MathJax, .MathJax_Display, .MathJax_SVG, .MathJax_SVG_Display, .MathJax_CHTML, .MJX_Assistive_MathML, .descriptor';
+const NOISE_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'svg', 'SVG']);
+const NOISE_CLASS = /(?:^|\s)(?:MathJax(?:_Preview|_Display|_SVG|_SVG_Display|_CHTML)?|MJX_Assistive_MathML|descriptor)(?:\s|$)/;
+
+function isNoise(el: Element): boolean {
+  if (NOISE_TAGS.has(el.tagName) || el.hasAttribute('data-margins-ui')) return true;
+  const cls = el.getAttribute('class');
+  return cls !== null && NOISE_CLASS.test(cls);
+}
 
 /** Longest text we read out of one element: titles and abstracts are far shorter; hostile pages are not. */
 const MAX_TEXT = 50_000;
@@ -41,7 +48,6 @@ function texOf(el: Element): string | null {
  */
 export function cleanText(el: Element | null | undefined, skip?: string): string {
   if (!el) return '';
-  const skipSelector = skip ? `${NOISE}, ${skip}` : NOISE;
   const parts: string[] = [];
   let length = 0;
   let node: Node | null = el.firstChild;
@@ -54,7 +60,7 @@ export function cleanText(el: Element | null | undefined, skip?: string): string
     } else if (node.nodeType === 1 /* ELEMENT */) {
       const tex = texOf(node as Element);
       if (tex !== null) parts.push(tex);
-      else descend = !(node as Element).matches(skipSelector);
+      else descend = !isNoise(node as Element) && !(skip && (node as Element).matches(skip));
     }
     if (descend && node.firstChild) {
       node = node.firstChild;

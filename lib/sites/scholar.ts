@@ -14,10 +14,11 @@ import type { DetectedCard, SiteAdapter } from './types';
 /**
  * Results (checked on a 2022-12 results page): `div.gs_r.gs_or.gs_scl[data-cid]` in `#gs_res_ccl_mid`;
  * data-cid is Scholar's cluster id, base64url. The cite dialog elsewhere on the page also carries a
- * data-cid ("gs_citd"), hence the container.
+ * data-cid ("gs_citd"), hence the container. `.gs_r` (Scholar's own, long-lived class name) finds a
+ * result that lost its data-cid.
  */
 const RESULTS = '#gs_res_ccl_mid';
-const RESULT = '[data-cid]';
+const RESULT = '[data-cid], .gs_r';
 /** Title: `h3.gs_rt`, its link when the result links anything; "[PDF]"/"[CITATION]"/"[BOOK]" badges inside. */
 const RESULT_TITLE = 'h3';
 const TITLE_BADGES = '.gs_ctc, .gs_ctu, .gs_ctg2, .gs_ct1, .gs_ct2';
