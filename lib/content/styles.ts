@@ -4,24 +4,28 @@
  * dark when the reader's system (or the site, through `color-scheme`) is dark.
  */
 export const CONTROLS_CSS = `
-:host { all: initial; display: inline-block; vertical-align: middle; margin-inline-start: .5em;
-  font: 12px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans-serif;
-  --m-fg: #1f2328; --m-muted: #59636e; --m-bg: #ffffff; --m-border: #d1d9e0; --m-chip: #eef1f4;
+:host { --m-fg: #1f2328; --m-muted: #59636e; --m-bg: #ffffff; --m-border: #d1d9e0; --m-chip: #eef1f4;
   --m-accent: #b35900; --m-star: #d97706; --m-focus: #0969da; --m-error: #cf222e; --m-shadow: 0 4px 16px rgba(0,0,0,.14);
-  color: var(--m-fg); }
+}
+/* Font and colour are set inside the shadow root: the host's inline 'all: initial' (which keeps page CSS
+   out) also resets whatever :host would set. Custom properties survive 'all', so the palette lives on :host. */
+.bar, .help { font: 12px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans-serif;
+  color: var(--m-fg); text-align: start; white-space: normal; letter-spacing: normal; }
 @media (prefers-color-scheme: dark) {
   :host { --m-fg: #e6edf3; --m-muted: #9198a1; --m-bg: #161b22; --m-border: #3d444d; --m-chip: #262c36;
     --m-accent: #f0883e; --m-star: #f2b64a; --m-focus: #4493f8; --m-error: #ff7b72; --m-shadow: 0 4px 16px rgba(0,0,0,.5); }
 }
-:host([data-block]) { display: block; margin: .35em 0 0; }
 * { box-sizing: border-box; }
-.bar { display: inline-flex; flex-wrap: wrap; align-items: center; gap: 4px; position: relative; }
+.bar { display: inline-flex; flex-wrap: wrap; align-items: center; gap: 4px; position: relative;
+  vertical-align: middle; margin-inline-start: .5em; }
 button { font: inherit; color: inherit; background: transparent; border: 1px solid transparent; border-radius: 6px;
   padding: 1px 6px; cursor: pointer; line-height: 1.5; display: inline-flex; align-items: center; gap: 3px; }
 button:hover { background: var(--m-chip); }
 button:focus-visible, input:focus-visible, textarea:focus-visible { outline: 2px solid var(--m-focus); outline-offset: 1px; }
 .star { font-size: 15px; line-height: 1; padding: 2px 4px; color: var(--m-muted); }
 .star[aria-pressed="true"] { color: var(--m-star); }
+.chips { display: inline-flex; flex-wrap: wrap; gap: 4px; }
+.chips:empty { display: none; }
 .chip { background: var(--m-chip); border: 1px solid var(--m-border); border-radius: 999px; padding: 0 2px 0 8px;
   display: inline-flex; align-items: center; gap: 2px; max-width: 16em; }
 .chip > span { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
