@@ -26,6 +26,12 @@ const REPORT_CHUNK = 500;
  */
 const MATERIALIZE_MARGIN = '1000px 0px';
 const RESCAN_DELAY_MS = 120;
+/** Longest stretch of our work between two yields to the page. */
+const SLICE_MS = 12;
+
+function yieldToPage(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
 
 export interface MountedCard {
   card: DetectedCard;
@@ -220,7 +226,16 @@ export class MarginsPage {
     }
     this.ordered.length = 0;
     this.observe();
-    for (const card of fresh) if (card.root.isConnected && card.mount.anchor.isConnected) this.mount(card);
+    // Hand the main thread back to the page between slices: a 2,000-entry listing is never one long task.
+    let sliceStart = performance.now();
+    for (const card of fresh) {
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await yieldToPage();
+        if (this.ctx.isInvalid) return;
+        sliceStart = performance.now();
+      }
+      if (card.root.isConnected && card.mount.anchor.isConnected) this.mount(card);
+    }
     for (const card of detected) {
       const m = this.mounted.get(card.root);
       if (m) this.ordered.push(m);
