@@ -8,7 +8,7 @@ export default defineConfig({
   srcDir: '.',
   // MARGINS_OUT_DIR lets several builds (engineers, benches) live side by side; tests read the same variable.
   outDir: process.env.MARGINS_OUT_DIR ?? '.output',
-  manifest: ({ browser }) => ({
+  manifest: ({ browser, manifestVersion }) => ({
     name: 'Margins',
     description:
       'Star, tag and annotate papers on arXiv, Hugging Face Papers, OpenReview, Google Scholar and the ACL Anthology. Private: everything stays in your browser.',
@@ -16,8 +16,12 @@ export default defineConfig({
     // The library page doubles as the options page (settings live there).
     options_ui: { page: 'library.html', open_in_tab: true },
     host_permissions: [...HOST_PERMISSIONS],
+    // The popup opens from the keyboard (MV2 Firefox names the action differently).
     commands: {
-      _execute_action: { suggested_key: { default: 'Alt+Shift+M' }, description: 'Open Margins' },
+      [manifestVersion === 2 ? '_execute_browser_action' : '_execute_action']: {
+        suggested_key: { default: 'Alt+Shift+M' },
+        description: 'Open Margins',
+      },
     },
     ...(browser === 'firefox'
       ? {
