@@ -287,17 +287,17 @@ export async function readLocalSlice(db: MarginsDB, incoming: SyncState): Promis
   const state = emptyState();
   const stored = new Map<string, Annotation>();
   const annIds = [...incoming.annotations.keys()];
-  const anns = await db.annotations.bulkGet(annIds);
+  const anns = await readMany(db.annotations, annIds, (a) => a.id);
   anns.forEach((a) => {
     if (!a) return;
     stored.set(a.id, a);
     state.annotations.set(a.id, canonicalAnnotation(a));
   });
   const paperIds = [...incoming.papers.keys()];
-  const papers = await db.papers.bulkGet(paperIds);
+  const papers = await readMany(db.papers, paperIds, (p) => p.id);
   papers.forEach((p) => p && state.papers.set(p.id, canonicalPaper(p)));
   const aliasKeys = [...incoming.aliases.keys()];
-  const aliases = await db.aliases.bulkGet(aliasKeys);
+  const aliases = await readMany(db.aliases, aliasKeys, (a) => a.alias);
   aliases.forEach((a) => a && state.aliases.set(a.alias, a.id));
   const metas = await db.tagMeta.bulkGet([...incoming.tagMeta.keys()]);
   metas.forEach((m) => m && state.tagMeta.set(m.name, canonicalTagMeta(m)));
@@ -316,6 +316,25 @@ export async function readLocalSlice(db: MarginsDB, incoming: SyncState): Promis
   }
   const tagsInUse = new Set((await db.annotations.orderBy('tagList').uniqueKeys()) as string[]);
   return { state, historySeq, tagsInUse, stored };
+}
+
+/**
+ * Records by key. A file usually names most of the library (a whole-library export): then one
+ * sequential read of the table beats tens of thousands of single-key reads by far.
+ */
+interface ReadableTable<T> {
+  bulkGet(keys: string[]): Promise<(T | undefined)[]>;
+  count(): Promise<number>;
+  toArray(): Promise<T[]>;
+}
+
+async function readMany<T>(table: ReadableTable<T>, keys: string[], keyOf: (row: T) => string): Promise<(T | undefined)[]> {
+  if (keys.length < 1_000) return table.bulkGet(keys);
+  const total = await table.count();
+  if (keys.length * 4 < total) return table.bulkGet(keys);
+  const byKey = new Map<string, T>();
+  for (const row of await table.toArray()) byKey.set(keyOf(row), row);
+  return keys.map((k) => byKey.get(k));
 }
 
 /** The preview: what importing `file` into `db` would do now. Read-only. */

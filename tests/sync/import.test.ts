@@ -5,7 +5,7 @@ import { handleMessage } from '@/lib/messaging/handler';
 import { buildExportFile, exportLibrary, readState, serializeExportFile } from '@/lib/sync/export';
 import { type ExportFile, type ExportFileV1, FORMAT_VERSION, parseExportData, parseExportText } from '@/lib/sync/format';
 import { applyImport, previewImport } from '@/lib/sync/import';
-import { stateFingerprint } from '@/lib/sync/merge';
+import { mergeStates, stateFingerprint, stateFromFile } from '@/lib/sync/merge';
 import { dropDb, dumpDb, freshDb } from './helpers';
 
 const P1 = 'arxiv:2301.00001';
@@ -231,5 +231,30 @@ describe('format versions', () => {
     expect(stateFingerprint(await readState(viaV2))).toBe(stateFingerprint(await readState(viaV1)));
     expect((await viaV1.annotations.get(P3))?.tagList).toEqual(['old']);
     await Promise.all([dropDb(viaV1), dropDb(viaV2)]);
+  });
+});
+
+describe('import of a large file (read as whole tables, not key by key)', () => {
+  it('gives the pure merge', async () => {
+    const id = (i: number) => `arxiv:2301.${String(i).padStart(5, '0')}`;
+    const mk = (from: number, to: number, d: string, t: number) => {
+      const c = { t, d };
+      const annotations = [];
+      const papers = [];
+      for (let i = from; i < to; i++) {
+        annotations.push({ id: id(i), star: { v: i % 2 === 0, c }, tags: { [`t${i % 7}`]: { v: true, c } }, note: { v: `${d} ${i}`, c }, createdAt: t });
+        papers.push({ id: id(i), aliases: [], title: `Paper ${i} ${d}`, authors: [d], links: {}, site: 'arxiv', firstSeen: t, lastSeen: t });
+      }
+      return stateFromFile({ annotations, papers, aliases: [], tagMeta: [], noteHistory: [] });
+    };
+    const local = mk(0, 1_000, 'aaaa', 100);
+    const incoming = mk(200, 1_400, 'bbbb', 200);
+    const db = freshDb();
+    const header = { filter: { kind: 'all' as const }, device: 'x', exportedAt: 1 };
+    await applyImport(db, buildExportFile(local, header));
+    const { summary } = await applyImport(db, buildExportFile(incoming, header));
+    expect([summary.papersAdded, summary.papersUpdated, summary.notesKept]).toEqual([400, 800, 800]);
+    expect(stateFingerprint(await readState(db))).toBe(stateFingerprint(mergeStates(local, incoming)));
+    await dropDb(db);
   });
 });

@@ -1,0 +1,162 @@
+/**
+ * Sync at 50,000 papers, in real Chromium with the built extension, through the library's Sync &
+ * backup panel as a reader uses it:
+ * - export: from the click on Export to the panel saying the file was written (the whole library read,
+ *   serialised and handed to the browser's downloads), budget 2 s;
+ * - import-merge: a file from "another device" that changes every one of the 50,000 papers (a newer
+ *   star, a new tag on a fifth of them, a conflicting note on a tenth): from picking the file to the
+ *   preview (read, validate, plan against the library), and from the confirm to the result (the
+ *   background validates again and merges in one transaction); budget 5 s for both together.
+ * Baseline: reading the papers and annotations stores with bare IndexedDB getAll() in the same page,
+ * the floor under any export.
+ */
+import type { Page } from 'playwright-core';
+import { type ExtensionBrowser, launchExtension } from '../e2e/harness';
+import { generateLibrary, writeLibraryInPage } from '../library/seed';
+import type { ExportFile } from '../../lib/sync/format';
+import type { BenchResult } from './types';
+
+const PAPERS = Number(process.env.BENCH_SYNC_PAPERS ?? 50_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+declare global {
+  interface Window {
+    __t0?: number;
+    __t1?: number;
+  }
+}
+
+async function openPanel(b: ExtensionBrowser): Promise<Page> {
+  const page = await b.extensionPage('library.html?view=settings');
+  await page.getByRole('region', { name: 'Sync & backup' }).waitFor();
+  return page;
+}
+
+/**
+ * Time in the page from a click or file pick (the event's timestamp) to the frame after an element
+ * matching `done` is added to the DOM.
+ */
+async function timeInPage(page: Page, start: () => Promise<unknown>, done: string): Promise<number> {
+  await page.evaluate((sel) => {
+    window.__t0 = undefined;
+    window.__t1 = undefined;
+    const mark = (e: Event) => (window.__t0 ??= e.timeStamp);
+    document.addEventListener('click', mark, { capture: true, once: true });
+    document.addEventListener('change', mark, { capture: true, once: true });
+    const observer = new MutationObserver((records) => {
+      if (window.__t0 === undefined) return;
+      for (const r of records) {
+        for (const node of r.addedNodes) {
+          if (node instanceof Element && (node.matches(sel) || node.querySelector(sel))) {
+            observer.disconnect();
+            requestAnimationFrame(() => (window.__t1 ??= performance.now()));
+            return;
+          }
+        }
+      }
+    });
+    observer.observe(document.body, { childList: true, subtree: true });
+  }, done);
+  await start();
+  await page.waitForFunction(() => window.__t1 !== undefined, null, { timeout: 120_000 });
+  return page.evaluate(() => window.__t1! - window.__t0!);
+}
+
+async function rawReadBaseline(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const t0 = performance.now();
+        const req = indexedDB.open('margins');
+        req.onerror = () => reject(req.error);
+        req.onsuccess = () => {
+          const tx = req.result.transaction(['papers', 'annotations'], 'readonly');
+          let left = 2;
+          for (const store of ['papers', 'annotations']) {
+            tx.objectStore(store).getAll().onsuccess = () => {
+              if (--left === 0) {
+                req.result.close();
+                resolve(performance.now() - t0);
+              }
+            };
+          }
+        };
+      }),
+  );
+}
+
+/** The same library as edited on another device: every paper changes, some in conflict. */
+function fromOtherDevice(file: ExportFile, run: number): string {
+  const t = Math.max(...file.annotations.map((a) => Math.max(a.star?.c.t ?? 0, a.note?.c.t ?? 0))) + 1_000 * (run + 1);
+  const c = { t, d: 'benchotherdevice' };
+  const annotations = file.annotations.map((a, i) => ({
+    ...a,
+    star: { v: !(a.star?.v ?? false), c },
+    tags: i % 5 === 0 ? { ...a.tags, [`other-${run}`]: { v: true, c } } : a.tags,
+    ...(i % 10 === 0 ? { note: { v: `Other device, run ${run}: ${a.note?.v ?? ''}`.slice(0, 1_000), c } } : {}),
+  }));
+  return JSON.stringify({ ...file, device: 'benchotherdevice', exportedAt: t, annotations });
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const b = await launchExtension();
+  try {
+    const page = await openPanel(b);
+    await writeLibraryInPage(page, generateLibrary({ papers: PAPERS, tags: 200, seed: 7 }));
+    await page.reload();
+    await page.getByRole('region', { name: 'Sync & backup' }).waitFor();
+    const panel = page.getByRole('region', { name: 'Sync & backup' });
+
+    const baseline: number[] = [];
+    for (let i = 0; i < RUNS; i++) baseline.push(await rawReadBaseline(page));
+
+    // Export, RUNS times; the last file is the one the other device edits.
+    const exportTimes: number[] = [];
+    let exported = '';
+    for (let i = 0; i < RUNS; i++) {
+      const downloadEvent = page.waitForEvent('download', { timeout: 120_000 });
+      exportTimes.push(await timeInPage(page, () => panel.getByRole('button', { name: 'Export', exact: true }).click(), '.sync-export [role="status"]'));
+      const download = await downloadEvent;
+      exported = await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8');
+    }
+    const file = JSON.parse(exported) as ExportFile;
+    if (file.annotations.length !== PAPERS) throw new Error(`the export holds ${file.annotations.length} papers, not ${PAPERS}`);
+
+    // Import-merge, RUNS times, each file newer than the last, so every run changes all papers.
+    const previewTimes: number[] = [];
+    const applyTimes: number[] = [];
+    let summaryText = '';
+    for (let i = 0; i < RUNS; i++) {
+      const text = fromOtherDevice(file, i);
+      const name = `other-${i}.json`;
+      previewTimes.push(
+        await timeInPage(
+          page,
+          () => page.getByLabel('Import a Margins file…').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) }),
+          '[data-count="papersUpdated"]',
+        ),
+      );
+      applyTimes.push(await timeInPage(page, () => page.getByRole('button', { name: 'Import', exact: true }).click(), '[data-testid="import-result"]'));
+      summaryText = (await page.getByTestId('import-result').textContent()) ?? '';
+      if (!summaryText.includes(`${PAPERS.toLocaleString('en-US')} papers updated`)) throw new Error(`unexpected import result: ${summaryText}`);
+    }
+
+    const n = PAPERS.toLocaleString('en-US');
+    const mb = (Buffer.byteLength(exported) / 1e6).toFixed(1);
+    const total = previewTimes.map((p, i) => p + applyTimes[i]);
+    return [
+      { name: `sync: export ${n} papers to a Margins file (${mb} MB), click to done, median of ${RUNS}`, value: median(exportTimes), unit: 'ms', budget: 2_000, baseline: median(baseline) },
+      { name: `sync: import ${n} changed papers, pick file to preview (read, validate, plan), median of ${RUNS}`, value: median(previewTimes), unit: 'ms' },
+      { name: `sync: import ${n} changed papers, confirm to merged (background validates, merges in one transaction), median of ${RUNS}`, value: median(applyTimes), unit: 'ms' },
+      { name: `sync: import-merge ${n} papers, preview + apply, median of ${RUNS}`, value: median(total), unit: 'ms', budget: 5_000, note: summaryText.replace(/^Imported: /, '').replace(/\.$/, '') },
+    ];
+  } finally {
+    await b.close();
+  }
+}
