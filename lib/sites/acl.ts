@@ -7,7 +7,7 @@
  */
 import { parseAclId, parseDoi } from '@/lib/ids';
 import type { PaperLinks } from '@/lib/model';
-import { type PaperLink, cardsFromLinks, cleanText, compactLinks, mountAfter, textsOf } from './dom';
+import { type PaperLink, cardsFromLinks, cleanText, compactLinks, lazyCard, mountAfter, textsOf } from './dom';
 import type { DetectedCard, SiteAdapter } from './types';
 
 /**
@@ -82,17 +82,16 @@ function detectList(doc: Document, url: URL): DetectedCard[] {
       pages.reduce<Element | undefined>((best, l) => (cleanText(l).length > cleanText(best).length ? l : best), undefined);
     const pdfLink = links.find((l) => isPdf.has(l));
     const titleBlock = titleLink?.closest('h1, h2, h3, h4, h5, h6, strong');
-    const abstract = entryAbstract(root, doc);
-    return {
-      id,
-      aliases: [],
-      root,
-      mount: mountAfter(root, titleBlock && root.contains(titleBlock) ? titleBlock : titleLink),
-      title: cleanText(titleLink),
-      authors: textsOf(root.querySelectorAll(AUTHOR_LINK)),
-      links: aclLinks(id, pdfLink ? new URL(pdfLink.getAttribute('href')!, url).href : undefined),
-      ...(abstract ? { abstract } : {}),
-    };
+    const mount = mountAfter(root, titleBlock && root.contains(titleBlock) ? titleBlock : titleLink);
+    return lazyCard({ id, aliases: [], root, mount }, () => {
+      const abstract = entryAbstract(root, doc);
+      return {
+        title: cleanText(titleLink),
+        authors: textsOf(root.querySelectorAll(AUTHOR_LINK)),
+        links: aclLinks(id, pdfLink ? new URL(pdfLink.getAttribute('href')!, url).href : undefined),
+        ...(abstract ? { abstract } : {}),
+      };
+    });
   });
 }
 

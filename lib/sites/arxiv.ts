@@ -5,7 +5,7 @@
  */
 import { parseArxivId, parseDoi } from '@/lib/ids';
 import type { PaperLinks } from '@/lib/model';
-import { absoluteHref, cleanText, compactLinks, textsOf } from './dom';
+import { absoluteHref, cleanText, compactLinks, lazyCard, textsOf } from './dom';
 import type { DetectedCard, SiteAdapter } from './types';
 
 /**
@@ -87,6 +87,7 @@ function versionFrom(el: Element): string | undefined {
 
 const ARXIV_HOST = /(^|\.)arxiv\.org$/;
 const BASE = new URL('https://arxiv.org/');
+const ABS_HREF = /^(?:https?:\/\/(?:[a-z0-9-]+\.)*arxiv\.org)?\/abs\/([^?#]+?)\/?(?:[?#].*)?$/i;
 
 /**
  * The id an arXiv abs link points to (`/abs/2301.00001v2`, `https://arxiv.org/abs/hep-th/9901001`):
@@ -94,6 +95,9 @@ const BASE = new URL('https://arxiv.org/');
  */
 function idFromAbsHref(href: string | null): ReturnType<typeof parseArxivId> {
   if (!href || !href.includes('/abs/')) return null;
+  // The forms arXiv writes (`/abs/<id>`, `https://arxiv.org/abs/<id>`), without building a URL.
+  const plain = ABS_HREF.exec(href);
+  if (plain) return parseArxivId(plain[1]);
   let u: URL;
   try {
     u = new URL(href, BASE);
@@ -128,19 +132,19 @@ function detectListing(doc: Document, url: URL): DetectedCard[] {
     let dd = dt.nextElementSibling;
     while (dd && dd.tagName !== 'DD' && dd.tagName !== 'DT') dd = dd.nextElementSibling;
     const root = dd?.tagName === 'DD' ? dd : dt;
-    const head = headLinks(dt, url);
-    const version = parsed.version ?? head.version;
-    cards.push({
-      id: parsed.id,
-      aliases: [],
-      root,
-      mount: { anchor: dt, position: 'beforeend' },
-      title: cleanText(root.querySelector(LISTING_TITLE)),
-      authors: textsOf(root.querySelectorAll(LISTING_AUTHORS)),
-      links: compactLinks({ ...arxivLinks(parsed.id, version), html: head.html }),
-      ...(version ? { version } : {}),
-      ...abstractOf(root === dd ? root.querySelector(LISTING_ABSTRACT) : null),
-    });
+    cards.push(
+      lazyCard({ id: parsed.id, aliases: [], root, mount: { anchor: dt, position: 'beforeend' } }, () => {
+        const head = headLinks(dt, url);
+        const version = parsed.version ?? head.version;
+        return {
+          title: cleanText(root.querySelector(LISTING_TITLE)),
+          authors: textsOf(root.querySelectorAll(LISTING_AUTHORS)),
+          links: compactLinks({ ...arxivLinks(parsed.id, version), html: head.html }),
+          ...(version ? { version } : {}),
+          ...abstractOf(root === dd ? root.querySelector(LISTING_ABSTRACT) : null),
+        };
+      }),
+    );
   }
   return cards;
 }
@@ -157,17 +161,21 @@ function detectSearch(doc: Document): DetectedCard[] {
     const parsed = idFromAbsHref(link?.getAttribute('href') ?? null);
     if (!parsed || !link) continue;
     const titleEl = li.querySelector(SEARCH_TITLE);
-    cards.push({
+    const base = {
       id: parsed.id,
       aliases: doiAliases(li.querySelectorAll(DOI_LINK), parsed.id),
       root: li,
       mount: { anchor: titleEl ?? li, position: titleEl ? 'beforeend' : 'afterbegin' },
-      title: cleanText(titleEl),
-      authors: textsOf(li.querySelectorAll(SEARCH_AUTHORS)),
-      links: compactLinks(arxivLinks(parsed.id, parsed.version)),
-      ...(parsed.version ? { version: parsed.version } : {}),
-      ...abstractOf(li.querySelector(SEARCH_ABSTRACT_FULL) ?? li.querySelector(SEARCH_ABSTRACT)),
-    });
+    } as const;
+    cards.push(
+      lazyCard(base, () => ({
+        title: cleanText(titleEl),
+        authors: textsOf(li.querySelectorAll(SEARCH_AUTHORS)),
+        links: compactLinks(arxivLinks(parsed.id, parsed.version)),
+        ...(parsed.version ? { version: parsed.version } : {}),
+        ...abstractOf(li.querySelector(SEARCH_ABSTRACT_FULL) ?? li.querySelector(SEARCH_ABSTRACT)),
+      })),
+    );
   }
   return cards;
 }

@@ -1,6 +1,7 @@
 /**
  * Small, pure DOM helpers shared by the site adapters.
  */
+import type { PaperLinks } from '@/lib/model';
 import type { DetectedCard } from './types';
 
 /**
@@ -48,6 +49,9 @@ function texOf(el: Element): string | null {
  */
 export function cleanText(el: Element | null | undefined, skip?: string): string {
   if (!el) return '';
+  // Most titles and author names are one text node: read it directly.
+  const only = el.firstChild;
+  if (only && only === el.lastChild && only.nodeType === 3) return (only.nodeValue ?? '').slice(0, MAX_TEXT).replace(/\s+/g, ' ').trim();
   const parts: string[] = [];
   let length = 0;
   let node: Node | null = el.firstChild;
@@ -87,12 +91,73 @@ export function absoluteHref(a: Element | null | undefined, base: URL): string |
 
 /** The texts of several elements, cleaned, empty ones dropped, duplicates removed (order kept). */
 export function textsOf(els: Iterable<Element>): string[] {
-  const out: string[] = [];
+  const seen = new Set<string>();
   for (const el of els) {
     const t = cleanText(el);
-    if (t && !out.includes(t)) out.push(t);
+    if (t) seen.add(t);
   }
-  return out;
+  return [...seen];
+}
+
+/** What a card says about its paper, besides its id. */
+export interface CardDetails {
+  title: string;
+  authors: string[];
+  links: PaperLinks;
+  version?: string;
+  abstract?: string;
+}
+
+/**
+ * A card whose details are read from the page when first asked for, once. Detection then only finds
+ * ids, roots and mount points, so a 2,000-entry listing is detected well within a frame; the content
+ * runtime reads each title as it mounts the card's controls, in slices. Reading later is just as pure:
+ * the same elements, read a little later. (A class with getters: giving 2,000 objects accessors of
+ * their own costs several times more.)
+ */
+class LazyCard implements DetectedCard {
+  private details: CardDetails | undefined;
+  constructor(
+    readonly id: string,
+    readonly aliases: string[],
+    readonly root: Element,
+    readonly mount: DetectedCard['mount'],
+    private readonly read: () => CardDetails,
+  ) {}
+
+  private get d(): CardDetails {
+    if (!this.details) {
+      try {
+        this.details = this.read();
+      } catch {
+        this.details = { title: '', authors: [], links: {} }; // an odd card keeps its id; never throw into the page
+      }
+    }
+    return this.details;
+  }
+  get title(): string {
+    return this.d.title;
+  }
+  get authors(): string[] {
+    return this.d.authors;
+  }
+  get links(): PaperLinks {
+    return this.d.links;
+  }
+  get version(): string | undefined {
+    return this.d.version;
+  }
+  get abstract(): string | undefined {
+    return this.d.abstract;
+  }
+  toJSON() {
+    const { id, aliases, title, authors, links, version, abstract } = this;
+    return { id, aliases, title, authors, links, version, abstract };
+  }
+}
+
+export function lazyCard(base: Pick<DetectedCard, 'id' | 'aliases' | 'root' | 'mount'>, read: () => CardDetails): DetectedCard {
+  return new LazyCard(base.id, base.aliases, base.root, base.mount, read);
 }
 
 /** Drop empty values from a links object (only http(s) URLs are kept by absoluteHref). */

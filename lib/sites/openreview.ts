@@ -7,7 +7,7 @@
  */
 import { parseOpenReviewId } from '@/lib/ids';
 import type { PaperLinks } from '@/lib/model';
-import { type PaperLink, cardsFromLinks, cleanText, compactLinks, headingOf, mountAfter, textsOf } from './dom';
+import { type PaperLink, cardsFromLinks, cleanText, compactLinks, headingOf, lazyCard, mountAfter, textsOf } from './dom';
 import type { DetectedCard, SiteAdapter } from './types';
 
 const FORUM_LINK = 'a[href*="forum?id="]';
@@ -88,18 +88,16 @@ function detectList(doc: Document, url: URL): DetectedCard[] {
     if (id) hits.push({ link: a, id });
   }
   return cardsFromLinks(hits, boundary, CARD_2017).map(({ root, id, links: cardLinks }) => {
-    const titleLink = cardLinks.find((l) => l.closest('h1, h2, h3, h4, h5, h6')) ?? cardLinks.find((l) => cleanText(l)) ?? cardLinks[0];
-    const abstract = abstractOf(root);
-    return {
-      id,
-      aliases: [],
-      root,
-      mount: mountAfter(root, headingOf(titleLink, root)),
-      title: cleanText(titleLink),
-      authors: authorsOf(root),
-      links: links(id, pdfOf(root, url)),
-      ...(abstract ? { abstract } : {}),
-    };
+    const titleLink = cardLinks.find((l) => l.closest('h1, h2, h3, h4, h5, h6')) ?? cardLinks.find((l) => l.firstChild) ?? cardLinks[0];
+    return lazyCard({ id, aliases: [], root, mount: mountAfter(root, headingOf(titleLink, root)) }, () => {
+      const abstract = abstractOf(root);
+      return {
+        title: cleanText(titleLink),
+        authors: authorsOf(root),
+        links: links(id, pdfOf(root, url)),
+        ...(abstract ? { abstract } : {}),
+      };
+    });
   });
 }
 

@@ -8,7 +8,7 @@
  */
 import { doiInUrl, parsePaperUrl, urlId } from '@/lib/ids';
 import type { PaperLinks } from '@/lib/model';
-import { absoluteHref, cleanText, compactLinks, mountAfter } from './dom';
+import { absoluteHref, cleanText, compactLinks, lazyCard, mountAfter } from './dom';
 import type { DetectedCard, SiteAdapter } from './types';
 
 /**
@@ -148,16 +148,16 @@ function detectResults(doc: Document, url: URL): DetectedCard[] {
     );
     const identity = identityOf(hrefs, clusterOf(result, url), own && !isScholarUrl(own) ? own : undefined);
     if (!identity) continue;
-    const side = [...result.querySelectorAll(SIDE_LINKS)].find((a) => /\[PDF\]/i.test(a.textContent ?? '') || /\.pdf($|\?)/i.test(a.getAttribute('href') ?? ''));
-    const pdf = absoluteHref(side, url);
-    cards.push({
-      ...identity,
-      links: compactLinks({ ...identity.links, pdf }),
-      root: result,
-      mount: mountAfter(result, h3),
-      title: cleanText(h3, TITLE_BADGES).replace(/^(\[[A-Z ]+\]\s*)+/, ''),
-      authors: authorsFromByline(cleanText(result.querySelector(RESULT_BYLINE))),
-    });
+    cards.push(
+      lazyCard({ id: identity.id, aliases: identity.aliases, root: result, mount: mountAfter(result, h3) }, () => {
+        const side = [...result.querySelectorAll(SIDE_LINKS)].find((a) => /\[PDF\]/i.test(a.textContent ?? '') || /\.pdf($|\?)/i.test(a.getAttribute('href') ?? ''));
+        return {
+          title: cleanText(h3, TITLE_BADGES).replace(/^(\[[A-Z ]+\]\s*)+/, ''),
+          authors: authorsFromByline(cleanText(result.querySelector(RESULT_BYLINE))),
+          links: compactLinks({ ...identity.links, pdf: absoluteHref(side, url) }),
+        };
+      }),
+    );
   }
   return cards;
 }
@@ -185,15 +185,13 @@ function detectProfile(doc: Document, url: URL): DetectedCard[] {
     const clusterN = clusterOf(row, url);
     const cluster = clusterN ? clusterId(clusterN) : null;
     const cell = link.parentElement ?? row;
-    cards.push({
-      id,
-      aliases: cluster ? [cluster] : [],
-      root: row,
-      mount: mountAfter(row, link),
-      title: cleanText(link),
-      authors: authorsFromByline(cleanText(cell.querySelector(PROFILE_BYLINE))),
-      links: compactLinks({ scholar: view, url: clusterN ? `https://scholar.google.com/scholar?cluster=${clusterN}` : undefined }),
-    });
+    cards.push(
+      lazyCard({ id, aliases: cluster ? [cluster] : [], root: row, mount: mountAfter(row, link) }, () => ({
+        title: cleanText(link),
+        authors: authorsFromByline(cleanText(cell.querySelector(PROFILE_BYLINE))),
+        links: compactLinks({ scholar: view, url: clusterN ? `https://scholar.google.com/scholar?cluster=${clusterN}` : undefined }),
+      })),
+    );
   }
   return cards;
 }
