@@ -122,12 +122,14 @@ export function LibraryApp(props: { db?: MarginsDB; ask?: Ask; syncPanel?: React
   const selectedTags = useMemo(() => countTags(selectedInView).map((t) => t.name), [selectedInView]);
 
   const onToggleSelect = useCallback((id: string, index: number, shift: boolean) => {
+    // Read the anchor now: the updater below runs later, after the anchor has moved to this row.
+    const from = anchor.current;
+    const rows = resultsRef.current;
     setSelected((prev) => {
       const next = new Set(prev);
-      const rows = resultsRef.current;
-      if (shift && anchor.current !== null) {
-        const [lo, hi] = [Math.min(anchor.current, index), Math.max(anchor.current, index)];
-        const on = prev.has(rows[anchor.current]?.id ?? '') || !prev.has(id);
+      if (shift && from !== null) {
+        const [lo, hi] = [Math.min(from, index), Math.max(from, index)];
+        const on = prev.has(rows[from]?.id ?? '') || !prev.has(id);
         for (let i = lo; i <= hi && i < rows.length; i++) (on ? next.add(rows[i].id) : next.delete(rows[i].id));
       } else if (next.has(id)) next.delete(id);
       else next.add(id);
