@@ -68,6 +68,7 @@ export class CardControls {
   private status!: HTMLElement;
   private newBadge!: HTMLElement;
   private built = false;
+  private title = '';
   private isNew = false;
   private view: AnnotationView;
   private tagEditor: { input: HTMLInputElement; list: HTMLUListElement; wrap: HTMLElement } | null = null;
@@ -76,7 +77,8 @@ export class CardControls {
   private pendingNote: string | null = null;
 
   constructor(
-    private readonly title: string,
+    /** The paper's title, read when the controls are first built (cards read their details lazily). */
+    private readonly readTitle: () => string,
     view: AnnotationView,
     private readonly actions: ControlsActions,
   ) {
@@ -95,7 +97,7 @@ export class CardControls {
   materialize(): void {
     if (this.built) return;
     this.built = true;
-    const title = this.title;
+    const title = (this.title = this.readTitle());
     this.shadow = this.host.attachShadow({ mode: 'open' });
     adoptStyles(this.shadow);
 

@@ -245,7 +245,7 @@ export class MarginsPage {
 
   private mount(card: DetectedCard): void {
     const view = this.views.get(card.id) ?? EMPTY_VIEW(card.id);
-    const controls = new CardControls(card.title || card.id, view, this.actionsFor(card));
+    const controls = new CardControls(() => card.title || card.id, view, this.actionsFor(card));
     controls.host.setAttribute('data-margins-for', card.id);
     markCardRoot(card.root, card.id);
     applyStateAttributes(card.root, view);

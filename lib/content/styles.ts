@@ -57,9 +57,14 @@ button:focus-visible, input:focus-visible, textarea:focus-visible { outline: 2px
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
 
-/** Styles the content script adds to the page itself: only attribute selectors on our own attributes. */
+/**
+ * Styles the content script adds to the page itself: only selectors on our own attributes. A card whose
+ * root has a leading sibling of its own (arXiv's dt before the dd) takes that sibling along.
+ */
 export const PAGE_CSS = `
 [data-margins-focused] { outline: 2px solid #0969da !important; outline-offset: 2px; border-radius: 4px; }
-html[data-margins-dim-starred] [data-margins-starred], html[data-margins-dim-seen] [data-margins-seen="seen"] { opacity: .45; }
-html[data-margins-hide-starred] [data-margins-starred], html[data-margins-hide-seen] [data-margins-seen="seen"] { display: none !important; }
+html[data-margins-dim-starred] [data-margins-starred], html[data-margins-dim-starred] dt:has(+ [data-margins-starred]),
+html[data-margins-dim-seen] [data-margins-seen="seen"], html[data-margins-dim-seen] dt:has(+ [data-margins-seen="seen"]) { opacity: .45; }
+html[data-margins-hide-starred] [data-margins-starred], html[data-margins-hide-starred] dt:has(+ [data-margins-starred]),
+html[data-margins-hide-seen] [data-margins-seen="seen"], html[data-margins-hide-seen] dt:has(+ [data-margins-seen="seen"]) { display: none !important; }
 `;

@@ -224,6 +224,59 @@ describe('annotate where you read', () => {
     expect(badPopup.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
   });
 
+  it('marks papers not seen on an earlier visit as new, counts them in the popup, and dims or hides seen ones', async () => {
+    const url = 'https://arxiv.org/list/astro-ph.CO/pastweek?show=1000';
+    b.serveFixture(url, 'arxiv/list-astro-ph.CO-pastweek-2024-03-14-legacy-layout-raw.html');
+    // An earlier visit, two hours ago, showed the first ten papers of this listing.
+    const earlier = ['2403.08726', '2403.08666', '2403.08634', '2403.08611', '2403.08601', '2403.08594', '2403.08241', '2403.08101', '2403.08029', '2403.07982'];
+    const ext = await b.extensionPage('popup.html');
+    await ext.evaluate(async (ids) => {
+      const twoHoursAgo = Date.now() - 2 * 3600_000;
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const req = indexedDB.open('margins');
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction(['seen', 'meta'], 'readwrite');
+        tx.objectStore('meta').put({ key: 'seenSince', value: twoHoursAgo - 3600_000 });
+        for (const id of ids) tx.objectStore('seen').put({ id: `arxiv:${id}`, firstSeen: twoHoursAgo });
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    }, earlier);
+    await ext.close();
+
+    const page = await b.open(url);
+    await waitForCards(page, 76);
+    await expect.poll(async () => (await cardRoots(page)).filter((r) => r.seen !== null).length).toBe(76);
+    const roots = await cardRoots(page);
+    const seenIds = roots.filter((r) => r.seen === 'seen').map((r) => r.id);
+    expect(seenIds.sort()).toEqual(earlier.map((id) => `arxiv:${id}`).sort());
+    expect(roots.filter((r) => r.seen === 'new').length).toBe(66);
+    const newCard = await revealCard(page, roots.find((r) => r.seen === 'new')!.id);
+    expect(await newCard.locator('.new-badge').isVisible()).toBe(true);
+    const oldCard = await revealCard(page, 'arxiv:2403.08726');
+    expect(await oldCard.locator('.new-badge').isVisible()).toBe(false);
+
+    const popup = await b.popupFor(page);
+    await expect.poll(() => popup.locator('[data-count="new"]').textContent()).toBe('66');
+
+    // A reload keeps the marks (within the visit).
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await expect.poll(async () => (await cardRoots(page)).filter((r) => r.seen === 'new').length).toBe(66);
+
+    // Settings: hide seen papers, dim starred ones.
+    await popup.evaluate(() => chrome.storage.local.set({ settings: { seenOnListings: 'hide', starredOnListings: 'dim' } }));
+    await expect.poll(() => page.locator('[data-margins-id="arxiv:2403.08726"]').isVisible()).toBe(false);
+    // On arXiv a paper is a dt + dd pair: the id line goes too.
+    expect(await page.locator('dt:has(a[href="/abs/2403.08726"])').isVisible()).toBe(false);
+    expect(await page.locator(`[data-margins-id="${roots[20].id}"]`).isVisible()).toBe(true);
+    await popup.evaluate(() => chrome.storage.local.set({ settings: { seenOnListings: 'show', starredOnListings: 'show' } }));
+    await expect.poll(() => page.locator('[data-margins-id="arxiv:2403.08726"]').isVisible()).toBe(true);
+  });
+
   it('tells the reader when a write fails and keeps what they typed', async () => {
     const tab = await b.open(LISTING);
     await waitForCards(tab, 111);
