@@ -151,5 +151,6 @@ export const openreviewAdapter: SiteAdapter = {
       return [];
     }
   },
-  observeRoot: (doc) => doc.querySelector(LIST_ROOT) ?? doc.body,
+  // The 2017 UI's lists all sit in #notes; today's UI re-renders inside main.
+  observeRoot: (doc) => doc.querySelector('#notes') ?? doc.querySelector(LIST_ROOT) ?? doc.body,
 };

@@ -189,3 +189,20 @@ describe('embedded data a page controls', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe('card details read on first access', () => {
+  it('are read once, when asked, and a failing read gives an empty card, never an exception', () => {
+    const doc = parsePage(SITES.arxiv.page(SITES.arxiv.card(0, 'First') + SITES.arxiv.card(1, 'Second')), SITES.arxiv.url);
+    const cards = arxivAdapter.detect(doc, new URL(SITES.arxiv.url));
+    // Changing the page after detection but before the first read: the card reads the page as it is then...
+    cards[0].root.querySelector('.list-title')!.textContent = 'Changed';
+    expect(cards[0].title).toBe('Changed');
+    // ...and keeps what it read.
+    cards[0].root.querySelector('.list-title')!.textContent = 'Changed again';
+    expect(cards[0].title).toBe('Changed');
+    // A root whose contents make reading fail (a hostile getter) still keeps its id and gives no exception.
+    Object.defineProperty(cards[1].root, 'querySelector', { value: () => { throw new Error('hostile'); } });
+    expect(() => cards[1].title).not.toThrow();
+    expect(cards[1]).toMatchObject({ id: SITES.arxiv.id(1), title: '', authors: [], links: {} });
+  });
+});

@@ -33,6 +33,10 @@ describe('OpenReview venue page, 2017 jQuery UI (ICLR 2018)', () => {
     expect(cards.filter((c) => c.abstract).length).toBeGreaterThan(990);
   });
 
+  it('observes the notes container only', () => {
+    expect(or.observeRoot!(doc)).toBe(doc.querySelector('#notes'));
+  });
+
   it('links the forum and the PDF, mounts after the title heading', () => {
     expect(cards[0].links).toEqual({ openreview: 'https://openreview.net/forum?id=SyBPtQfAZ', pdf: 'https://openreview.net/pdf?id=SyBPtQfAZ' });
     expect(cards.every((c) => c.mount.anchor.tagName === 'H4' && c.mount.position === 'afterend')).toBe(true);
