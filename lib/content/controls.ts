@@ -86,7 +86,8 @@ export class CardControls {
     this.host = document.createElement('span');
     this.host.setAttribute('data-margins-ui', '');
     // Inline style beats a page's `* { all: unset }`; the rest of our CSS is inside the shadow root.
-    this.host.setAttribute('style', 'all: initial; display: inline-block;');
+    // position/z-index: above overlays some sites stretch over a card (Bootstrap's stretched-link), so clicks reach us.
+    this.host.setAttribute('style', 'all: initial; display: inline-block; position: relative; z-index: 2;');
   }
 
   get isBuilt(): boolean {

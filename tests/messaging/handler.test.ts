@@ -77,7 +77,7 @@ describe('background message handler', () => {
     expect(denied).toEqual({ ok: false, error: expect.stringMatching(/only allowed from Margins' own pages/) });
     expect((await db.annotations.get(paper.id))?.tagList).toEqual(['rl']);
     const allowed = await handleMessage(deps(), { type: 'tags.rename', from: 'rl', to: 'reinforcement learning' }, extensionPage);
-    expect(allowed).toEqual({ ok: true, data: { changed: 1 } });
+    expect(allowed).toMatchObject({ ok: true, data: { changed: 1 } });
     const a = await db.annotations.get(paper.id);
     expect(a?.tagList).toEqual(['reinforcement-learning']);
     expect(a?.tags.rl.v).toBe(false); // the old name is a tombstone, so the rename syncs
