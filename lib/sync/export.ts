@@ -45,41 +45,45 @@ const yieldToUi = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 /** Read the synced state of the whole library, or of the papers a filter selects. */
 export async function readState(db: MarginsDB, filter: ExportFilter = { kind: 'all' }, onProgress?: ProgressFn): Promise<SyncState> {
   const steps = 5;
-  const state = emptyState();
+  let done = 0;
+  // The reads run side by side in one transaction (one consistent snapshot); each reports when done.
+  const step = <T>(read: Promise<T>): Promise<T> =>
+    read.then((rows) => {
+      onProgress?.(++done, steps, 'Reading the library');
+      return rows;
+    });
+  onProgress?.(0, steps, 'Reading the library');
   return db.transaction('r', [db.annotations, db.papers, db.aliases, db.tagMeta, db.noteHistory], async () => {
-    onProgress?.(0, steps, 'Reading annotations');
-    const annotations =
+    const annotationsRead =
       filter.kind === 'all'
-        ? await db.annotations.toArray()
+        ? db.annotations.toArray()
         : filter.kind === 'starred'
-          ? await db.annotations.where('starred').equals(1).toArray()
-          : await db.annotations.where('tagList').equals(filter.tag).toArray();
+          ? db.annotations.where('starred').equals(1).toArray()
+          : db.annotations.where('tagList').equals(filter.tag).toArray();
+    const [annotations, allPapers, allAliases, history, metas] = await Promise.all([
+      step(annotationsRead),
+      filter.kind === 'all' ? step(db.papers.toArray()) : Promise.resolve(null),
+      filter.kind === 'all' ? step(db.aliases.toArray()) : Promise.resolve(null),
+      step(db.noteHistory.toArray()),
+      step(db.tagMeta.toArray()),
+    ]);
+    const state = emptyState();
     for (const a of annotations) state.annotations.set(a.id, canonicalAnnotation(a));
     const ids = [...state.annotations.keys()];
     const idSet = new Set(ids);
-
-    onProgress?.(1, steps, 'Reading papers');
-    const papers = filter.kind === 'all' ? await db.papers.toArray() : (await db.papers.bulkGet(ids)).filter((p) => !!p);
+    const papers = allPapers ?? (await step(db.papers.bulkGet(ids))).filter((p) => !!p);
     for (const p of papers) state.papers.set(p.id, canonicalPaper(p));
-
-    onProgress?.(2, steps, 'Reading aliases');
-    const aliases = filter.kind === 'all' ? await db.aliases.toArray() : await db.aliases.where('id').anyOf(ids).toArray();
+    const aliases = allAliases ?? (await step(db.aliases.where('id').anyOf(ids).toArray()));
     for (const a of aliases) state.aliases.set(a.alias, a.id);
-
-    onProgress?.(3, steps, 'Reading note history');
-    const history = (await db.noteHistory.toArray()).filter((h) => filter.kind === 'all' || idSet.has(h.id));
     for (const row of history) {
+      if (filter.kind !== 'all' && !idSet.has(row.id)) continue;
       const entry = canonicalHistory(row);
       const key = historyKey(entry);
       const existing = state.noteHistory.get(key);
       state.noteHistory.set(key, existing ? mergeHistoryEntry(existing, entry) : entry);
     }
-
-    onProgress?.(4, steps, 'Reading tag colours');
-    const metas = await db.tagMeta.toArray();
     const usedTags = new Set(annotations.flatMap((a) => Object.keys(a.tags)));
     for (const m of metas) if (filter.kind === 'all' || usedTags.has(m.name)) state.tagMeta.set(m.name, canonicalTagMeta(m));
-    onProgress?.(5, steps, 'Read');
     return state;
   });
 }

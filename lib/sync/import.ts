@@ -24,6 +24,9 @@ import {
   mergeHistoryEntry,
   mergePaper,
   mergeTagMeta,
+  sameAnnotation,
+  samePaper,
+  sameTagMeta,
   stateFromFile,
 } from './merge';
 
@@ -186,19 +189,26 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
       touched.add(id);
     }
     // What the reader sees change, field by field.
-    const before = mine ? viewOf(deriveAnnotation(mine), id) : undefined;
-    const starBefore = before?.starred ?? false;
-    const starAfter = !!merged.star?.v;
-    if (starBefore !== starAfter) s.starsChanged++;
-    const noteBefore = mine?.note?.v ?? '';
-    const noteAfter = merged.note?.v ?? '';
-    if (noteBefore !== noteAfter) s.notesChanged++;
-    for (const [tag, st] of Object.entries(merged.tags)) {
+    let visible = !mine;
+    if (!!mine?.star?.v !== !!merged.star?.v) {
+      s.starsChanged++;
+      visible = true;
+    }
+    if ((mine?.note?.v ?? '') !== (merged.note?.v ?? '')) {
+      s.notesChanged++;
+      visible = true;
+    }
+    for (const tag in merged.tags) {
+      const now = merged.tags[tag].v;
       const had = mine ? !!(Object.hasOwn(mine.tags, tag) && mine.tags[tag].v) : false;
-      if (st.v && !had) {
+      if (now && !had) {
         s.tagsAdded++;
+        visible = true;
         if (!local.tagsInUse.has(tag)) created.add(tag);
-      } else if (!st.v && had) s.tagsRemoved++;
+      } else if (!now && had) {
+        s.tagsRemoved++;
+        visible = true;
+      }
     }
     // Conflicts: both devices set the field, to different values, on different devices.
     if (mine) {
@@ -208,22 +218,21 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
       if (mine.note && inc.note && mine.note.v !== inc.note.v && mine.note.c.d !== inc.note.c.d) {
         conflict({ id, field: 'note', local: mine.note.v, incoming: inc.note.v, winner: merged.note === inc.note ? 'file' : 'local' });
       }
-      for (const [tag, it] of Object.entries(inc.tags)) {
+      for (const tag in inc.tags) {
+        const it = inc.tags[tag];
         const lt = Object.hasOwn(mine.tags, tag) ? mine.tags[tag] : undefined;
         if (lt && lt.v !== it.v && lt.c.d !== it.c.d) {
           conflict({ id, field: `tag:${tag}`, local: lt.v ? 'tagged' : 'removed', incoming: it.v ? 'tagged' : 'removed', winner: merged.tags[tag] === it ? 'file' : 'local' });
         }
       }
     }
-    const changed = !mine || JSON.stringify(canonicalAnnotation(mine)) !== JSON.stringify(merged);
-    if (changed) {
+    if (!mine || !sameAnnotation(mine, merged)) {
       const stored = local.stored.get(id);
       const next = deriveAnnotation(merged);
       // Keep any field another part of Margins stores on the record that the file does not carry.
       plan.annotations.push(stored ? { ...stored, ...next } : next);
-      const after = viewOf(next, id);
-      if (!before || before.starred !== after.starred || before.note !== after.note || before.tags.join('\u0000') !== after.tags.join('\u0000')) {
-        plan.changedViews.push(after);
+      if (visible) {
+        plan.changedViews.push(viewOf(next, id));
         if (mine) touched.add(id);
       }
     }
@@ -232,7 +241,7 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
   for (const [id, p] of incoming.papers) {
     const mine = local.state.papers.get(id);
     const merged = mergePaper(mine, p);
-    if (!mine || JSON.stringify(mine) !== JSON.stringify(merged)) {
+    if (!mine || !samePaper(mine, merged)) {
       plan.papers.push(merged);
       if (mine) {
         s.metadataUpdated++;
@@ -256,7 +265,7 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
   for (const [name, m] of incoming.tagMeta) {
     const mine = local.state.tagMeta.get(name);
     const merged = mergeTagMeta(mine, m);
-    if (merged !== mine && JSON.stringify(merged) !== JSON.stringify(mine)) {
+    if (!mine || !sameTagMeta(mine, merged)) {
       plan.tagMeta.push(merged);
       if ((merged.color ?? '') !== (mine?.color ?? '')) s.tagColorsChanged++;
     }
