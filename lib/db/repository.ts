@@ -198,6 +198,19 @@ export function describeDbError(err: unknown): string {
 }
 
 /**
+ * Write many annotations in batches of fewer than 50. Dexie tells open pages exactly which keys a
+ * write touched only for writes of fewer than 50 records (larger ones are reported as "the whole
+ * table changed"); the library page then re-reads those few records instead of all 50,000. The
+ * batches run in parallel inside the caller's transaction, so this is still all or nothing.
+ */
+const OBSERVED_BATCH = 49;
+function putAnnotations(db: MarginsDB, rows: Annotation[]): Promise<unknown> {
+  const batches: Promise<unknown>[] = [];
+  for (let i = 0; i < rows.length; i += OBSERVED_BATCH) batches.push(db.annotations.bulkPut(rows.slice(i, i + OBSERVED_BATCH)));
+  return Promise.all(batches);
+}
+
+/**
  * Change one tag on every paper that has it, in one transaction. Renaming and merging are a removal
  * (tombstone) of the old tag plus an addition of the new one, so that other devices learn both.
  */
@@ -216,7 +229,7 @@ async function retag(db: MarginsDB, from: string[], into: string | null, before?
       if (target && !tags[target]?.v) tags[target] = { v: true, c: clock };
       return deriveAnnotation({ ...a, tags });
     });
-    await db.annotations.bulkPut(updated);
+    await putAnnotations(db, updated);
     // The colour follows a renamed tag when the target has none.
     if (target) {
       const metas = await db.tagMeta.bulkGet([target, ...sources]);
@@ -269,7 +282,7 @@ export async function deletePapers(db: MarginsDB, ids: string[], before?: Annota
         note: a.note?.v ? { v: '', c: clock } : a.note,
       });
     });
-    await db.annotations.bulkPut(cleared);
+    await putAnnotations(db, cleared);
     return cleared.length;
   });
 }
@@ -328,7 +341,7 @@ export async function bulkEdit(db: MarginsDB, ids: string[], change: BulkChange,
       before?.push(viewOf(a, a.id));
       updated.push(deriveAnnotation({ ...a, tags, star }));
     }
-    await db.annotations.bulkPut(updated);
+    await putAnnotations(db, updated);
     return updated.length;
   });
 }
@@ -354,7 +367,7 @@ export async function restoreViews(db: MarginsDB, views: AnnotationView[]): Prom
       const changed = star !== a.star || note !== a.note || Object.keys(tags).some((t) => tags[t] !== a.tags[t]);
       if (changed) updated.push(deriveAnnotation({ ...a, tags, star, note }));
     });
-    await db.annotations.bulkPut(updated);
+    await putAnnotations(db, updated);
     return updated.length;
   });
 }

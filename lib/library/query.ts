@@ -49,6 +49,21 @@ export function itemFrom(a: Annotation, paper: Paper | undefined): LibraryItem {
   };
 }
 
+/** The same paper (title, authors, links, site kept) with a changed annotation. */
+export function itemWithAnnotation(item: LibraryItem, a: Annotation): LibraryItem {
+  const tags = a.tagList;
+  const note = a.note?.v ?? '';
+  return {
+    ...item,
+    tags,
+    note,
+    starred: a.starred === 1,
+    addedAt: a.createdAt,
+    updatedAt: a.updatedAt,
+    text: searchTextOf({ id: item.id, title: item.title, authors: item.authors, tags, note }),
+  };
+}
+
 export function viewOfItem(item: LibraryItem): AnnotationView {
   return { id: item.id, starred: item.starred, tags: item.tags, note: item.note };
 }

@@ -12,7 +12,7 @@
 import Dexie, { RangeSet, type ObservabilitySet } from 'dexie';
 import type { MarginsDB } from '@/lib/db/schema';
 import { type Annotation, type Paper, isBlank } from '@/lib/model';
-import { type LibraryItem, itemFrom } from './query';
+import { type LibraryItem, itemFrom, itemWithAnnotation } from './query';
 
 export type LoadPhase = 'starting' | 'first-page' | 'ready' | 'error';
 
@@ -44,7 +44,9 @@ function afterPaint(): Promise<void> {
 export class LibraryStore {
   private snapshot: LibrarySnapshot = { phase: 'starting', items: [], byId: new Map(), version: 0 };
   private readonly listeners = new Set<() => void>();
+  /** Ids whose annotation changed, and ids whose paper record changed, not yet read again. */
   private readonly pending = new Set<string>();
+  private readonly pendingPapers = new Set<string>();
   private fullReloadPending = false;
   private flushing: Promise<void> | null = null;
   private stopped = false;
@@ -108,6 +110,7 @@ export class LibraryStore {
   private async loadAll() {
     // Keys that change while we read are read again afterwards.
     this.pending.clear();
+    this.pendingPapers.clear();
     this.fullReloadPending = false;
     const [anns, papers] = await this.db.transaction('r', [this.db.annotations, this.db.papers], () =>
       Promise.all([this.db.annotations.toArray(), this.db.papers.toArray()]),
@@ -128,8 +131,13 @@ export class LibraryStore {
       if (!tree || !('from' in tree)) continue;
       touched = true;
       for (const range of RangeSet(tree)) {
-        if (typeof range.from === 'string' && range.from === range.to) this.pending.add(range.from);
-        else this.fullReloadPending = true; // a whole range changed (a clear, an upgrade): read everything
+        if (typeof range.from === 'string' && range.from === range.to) {
+          this.pending.add(range.from);
+          if (table === 'papers') this.pendingPapers.add(range.from);
+        } else {
+          // A whole range changed (a clear, an import of many records): read everything again.
+          this.fullReloadPending = true;
+        }
       }
     }
     if (touched && this.snapshot.phase === 'ready') this.scheduleFlush();
@@ -146,25 +154,37 @@ export class LibraryStore {
           continue;
         }
         const ids = [...this.pending];
+        const paperIds = new Set(this.pendingPapers);
         this.pending.clear();
-        await this.applyChanged(ids);
+        this.pendingPapers.clear();
+        await this.applyChanged(ids, paperIds);
       }
     })().finally(() => {
       this.flushing = null;
     });
   }
 
-  private async applyChanged(ids: string[]) {
+  /**
+   * Read the changed records again. A paper record is read only when it changed or is new to the
+   * list: renaming a tag on 5,000 papers reads 5,000 annotations, not 5,000 papers as well.
+   */
+  private async applyChanged(ids: string[], paperIds: ReadonlySet<string>) {
+    performance.mark('margins:changes-read-start');
+    const known = this.snapshot.byId;
+    const needPaper = ids.filter((id) => paperIds.has(id) || !known.has(id));
     const [anns, papers] = await this.db.transaction('r', [this.db.annotations, this.db.papers], () =>
-      Promise.all([this.db.annotations.bulkGet(ids), this.db.papers.bulkGet(ids)]),
+      Promise.all([this.db.annotations.bulkGet(ids), this.db.papers.bulkGet(needPaper)]),
     );
-    const byId = new Map(this.snapshot.byId);
+    const paperById = new Map<string, Paper | undefined>(needPaper.map((id, i) => [id, papers[i]]));
+    const byId = new Map(known);
     ids.forEach((id, i) => {
       const a: Annotation | undefined = anns[i];
       if (!a || isBlank(a)) byId.delete(id);
-      else byId.set(id, itemFrom(a, papers[i]));
+      else byId.set(id, paperById.has(id) ? itemFrom(a, paperById.get(id)) : itemWithAnnotation(known.get(id)!, a));
     });
+    performance.mark('margins:changes-read');
     this.setItems(byId);
+    performance.mark('margins:changes-shown');
   }
 
   /** Resolves once every change seen so far is reflected (for tests). */

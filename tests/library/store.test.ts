@@ -62,6 +62,19 @@ describe('LibraryStore', () => {
     expect(store.getSnapshot().byId.get('arxiv:2301.00003')?.text).toContain('every-third');
   });
 
+  it('re-reads only the changed records after a bulk change of many papers', async () => {
+    await store.start({ firstPage: false });
+    const fullReads = () => performance.getEntriesByName('margins:all-read').length;
+    const before = fullReads();
+    const ids = Array.from({ length: 100 }, (_, i) => `arxiv:2301.${String(i).padStart(5, '0')}`);
+    const changed = await repo.bulkEdit(db, ids, { addTags: ['bulk'] });
+    expect(changed).toBe(100);
+    await until(() => store.getSnapshot().items.filter((i) => i.tags.includes('bulk')).length === 100);
+    // Blank papers got a tag: they joined the library, with their titles.
+    expect(store.getSnapshot().byId.get('arxiv:2301.00001')?.title).toBe('Paper 1');
+    expect(fullReads()).toBe(before);
+  });
+
   it('reads everything again when a whole table is replaced', async () => {
     await store.start({ firstPage: false });
     await db.annotations.clear();
