@@ -17,7 +17,7 @@ function clip(text: string, max = 80): string {
 
 function scopeOf(file: ExportFile): string {
   if (file.filter.kind === 'starred') return 'the starred papers of';
-  if (file.filter.kind === 'tag') return `the papers tagged “${file.filter.tag}” in`;
+  if (file.filter.kind === 'tag') return `the papers tagged “${file.filter.tag}” in the library of`;
   return 'the whole library of';
 }
 
@@ -42,7 +42,7 @@ export function ImportPreview(props: ImportPreviewProps) {
     <section className="import-preview" aria-labelledby="import-preview-heading">
       <h3 id="import-preview-heading">Import “{props.fileName}”?</h3>
       <p className="muted">
-        {scopeOf(file)} device <code>{file.device}</code>, exported {exported.toLocaleString()}. {plural(s.papersInFile, 'paper')} in the file.
+        This file holds {scopeOf(file)} device <code>{file.device}</code>, exported {exported.toLocaleString()}: {plural(s.papersInFile, 'paper')}.
       </p>
       {s.unchanged ? (
         <p data-testid="import-nothing">Nothing to do: this library already has everything in the file.</p>

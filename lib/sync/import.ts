@@ -184,10 +184,7 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
     const mine = local.state.annotations.get(id);
     const { merged, lostNotes } = mergeAnnotation(mine, inc);
     for (const h of lostNotes) keepHistory(h, true);
-    if (!mine) {
-      s.papersAdded++;
-      touched.add(id);
-    }
+    if (!mine) touched.add(id);
     // What the reader sees change, field by field.
     let visible = !mine;
     if (!!mine?.star?.v !== !!merged.star?.v) {
@@ -243,13 +240,8 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
     const merged = mergePaper(mine, p);
     if (!mine || !samePaper(mine, merged)) {
       plan.papers.push(merged);
-      if (mine) {
-        s.metadataUpdated++;
-        touched.add(id);
-      } else if (!incoming.annotations.has(id) && !local.state.annotations.has(id)) {
-        s.papersAdded++;
-        touched.add(id);
-      }
+      if (mine) s.metadataUpdated++;
+      touched.add(id);
     }
   }
 
@@ -274,8 +266,11 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
   for (const h of incoming.noteHistory.values()) keepHistory(h, false);
   plan.historyAdds = [...historyAdded.values()];
 
-  // A paper counts once as added or updated, whatever changed about it.
-  s.papersUpdated = [...touched].filter((id) => local.state.annotations.has(id) || local.state.papers.has(id)).length;
+  // A paper counts once, as added (this library knew nothing of it) or updated, whatever changed.
+  for (const id of touched) {
+    if (local.state.annotations.has(id) || local.state.papers.has(id)) s.papersUpdated++;
+    else s.papersAdded++;
+  }
   s.tagsCreated = [...created].sort();
   s.fieldsChanged = s.starsChanged + s.tagsAdded + s.tagsRemoved + s.notesChanged;
   s.unchanged =
@@ -302,7 +297,8 @@ export async function readLocalSlice(db: MarginsDB, incoming: SyncState): Promis
     stored.set(a.id, a);
     state.annotations.set(a.id, canonicalAnnotation(a));
   });
-  const paperIds = [...incoming.papers.keys()];
+  // Papers of every id the file names: the preview shows the titles of papers the file has no metadata for.
+  const paperIds = [...new Set([...incoming.papers.keys(), ...annIds])];
   const papers = await readMany(db.papers, paperIds, (p) => p.id);
   papers.forEach((p) => p && state.papers.set(p.id, canonicalPaper(p)));
   const aliasKeys = [...incoming.aliases.keys()];
