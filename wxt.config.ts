@@ -36,6 +36,6 @@ export default defineConfig({
       : {}),
   }),
   zip: {
-    excludeSources: ['.output/**', 'node_modules/**', 'tests/e2e/.tmp/**', 'docs/screenshots/**', '.wxt/**'],
+    excludeSources: ['.output*/**', 'node_modules/**', 'tests/e2e/.tmp/**', 'docs/screenshots/**', '.wxt/**'],
   },
 });
