@@ -18,7 +18,8 @@ import { type ExportFormat, exportLibrary } from '@/lib/sync/export';
 import { CARRIED_SETTINGS, type ExportFile, type ExportFilter, readImportFile } from '@/lib/sync/format';
 import type { DeviceDB } from '@/lib/sync/folder';
 import { type ImportSummary, previewImport } from '@/lib/sync/import';
-import { exportReminderDue, lastExportItem } from '@/lib/sync/reminder';
+import { lastExportItem } from '@/lib/sync/reminder';
+import { ExportReminder } from './ExportReminder';
 import { ImportPreview } from './ImportPreview';
 import { ProgressLine, useDelayedProgress } from './Progress';
 import { useFolderSync } from './useFolderSync';
@@ -193,23 +194,6 @@ export function SyncPanel(props: SyncPanelProps) {
     }
   };
 
-  // --- reminder ---------------------------------------------------------------------------
-  const [reminderDays, setReminderDays] = useState<number | null>(null);
-  const [lastExportAt, setLastExportAt] = useState(0);
-  const oldest = useLiveQuery(async () => (await db.annotations.orderBy('updatedAt').first())?.updatedAt ?? 0, [db]) ?? 0;
-  useEffect(() => {
-    void loadSettings().then((s) => setReminderDays(s.exportReminderDays));
-    void lastExportItem.getValue().then(setLastExportAt);
-    const unwatchSettings = settingsItem.watch((s) => setReminderDays(s?.exportReminderDays ?? null));
-    const unwatchExport = lastExportItem.watch((t) => setLastExportAt(t ?? 0));
-    return () => {
-      unwatchSettings();
-      unwatchExport();
-    };
-  }, []);
-  const dueDays =
-    reminderDays === null ? null : exportReminderDue({ now: now(), reminderDays, lastExportAt, oldestAnnotation: oldest });
-
   // --- storage ----------------------------------------------------------------------------
   const storage = props.storage === undefined ? (globalThis.navigator?.storage as StorageLike | undefined) ?? null : props.storage;
   const [persisted, setPersisted] = useState<boolean | null>(null);
@@ -244,17 +228,7 @@ export function SyncPanel(props: SyncPanelProps) {
         overwritten blindly and no note text is lost.
       </p>
 
-      {dueDays !== null && (
-        <div className="export-reminder" role="note" data-testid="export-reminder">
-          <span>
-            {lastExportAt ? `Your last export was ${plural(dueDays, 'day')} ago.` : 'You have not exported your library yet.'} Everything lives in this
-            browser only: an export is your backup.
-          </span>
-          <button type="button" className="primary" disabled={busy} onClick={() => void exportNow('json', { kind: 'all' })}>
-            Export now
-          </button>
-        </div>
-      )}
+      <ExportReminder db={db} now={now} busy={busy} onExport={() => void exportNow('json', { kind: 'all' })} />
 
       <fieldset className="sync-export" disabled={busy}>
         <legend>Export</legend>
