@@ -96,7 +96,9 @@ export function useFolderSync(opts: {
   }, [device, syncNow]);
 
   // After local changes, debounced.
-  const mark = useLiveQuery(() => changeMark(db), [db]);
+  // Only watched while a folder is in use: it re-runs on every change to the library.
+  const watching = state.status === 'idle' || state.status === 'syncing';
+  const mark = useLiveQuery(() => (watching ? changeMark(db) : undefined), [db, watching]);
   useEffect(() => {
     if (mark === undefined || stateRef.current.status !== 'idle' || mark === stateRef.current.memo.writtenMark) return;
     const timer = setTimeout(() => void syncNow(), AFTER_CHANGE_MS);
