@@ -98,7 +98,8 @@ function fromOtherDevice(file: ExportFile, run: number): string {
   const c = { t, d: 'benchotherdevice' };
   const annotations = file.annotations.map((a, i) => ({
     ...a,
-    star: { v: !(a.star?.v ?? false), c },
+    // Flipped on even runs, back on odd ones: each run changes what every paper shows.
+    star: { v: run % 2 === 0 ? !(a.star?.v ?? false) : (a.star?.v ?? false), c },
     tags: i % 5 === 0 ? { ...a.tags, [`other-${run}`]: { v: true, c } } : a.tags,
     ...(i % 10 === 0 ? { note: { v: `Other device, run ${run}: ${a.note?.v ?? ''}`.slice(0, 1_000), c } } : {}),
   }));
