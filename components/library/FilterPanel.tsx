@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { siteName } from '@/components/PopupParts';
 import type { LibraryFilters, SortKey } from '@/lib/library/filters';
 
@@ -14,7 +15,7 @@ const triParse = (s: string) => (s === '' ? null : s === '1');
 const num = (n: number) => n.toLocaleString('en-US');
 
 /** Star, note, site, date range and sort controls. Presentational. */
-export function FilterPanel({ filters, sites, starredCount, noteCount, onChange }: FilterPanelProps) {
+export const FilterPanel = memo(function FilterPanel({ filters, sites, starredCount, noteCount, onChange }: FilterPanelProps) {
   return (
     <section className="panel filters" aria-labelledby="filters-heading">
       <h2 id="filters-heading">Filter and sort</h2>
@@ -75,4 +76,4 @@ export function FilterPanel({ filters, sites, starredCount, noteCount, onChange 
       </label>
     </section>
   );
-}
+});

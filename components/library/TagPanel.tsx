@@ -1,4 +1,4 @@
-import { type CSSProperties, useState } from 'react';
+import { type CSSProperties, memo, useState } from 'react';
 import { normalizeTag } from '@/lib/model';
 
 export interface TagCount {
@@ -25,7 +25,7 @@ export const TAG_COLORS = ['#d1242f', '#e16f24', '#bf8700', '#2da44e', '#0969da'
 const num = (n: number) => n.toLocaleString('en-US');
 
 /** Every tag with its count: click to filter; a menu per tag to rename, merge, colour or delete it. */
-export function TagPanel(props: TagPanelProps) {
+export const TagPanel = memo(function TagPanel(props: TagPanelProps) {
   const [managing, setManaging] = useState<string | null>(null);
   const [find, setFind] = useState('');
   const needle = normalizeTag(find);
@@ -88,7 +88,7 @@ export function TagPanel(props: TagPanelProps) {
       </ul>
     </section>
   );
-}
+});
 
 function TagManager(props: TagPanelProps & { tag: TagCount; others: TagCount[]; onDone(): void }) {
   const { tag } = props;

@@ -118,7 +118,7 @@ export function LibraryApp(props: { db?: MarginsDB; ask?: Ask; syncPanel?: React
     anchor.current = null;
     setActiveIndex(-1);
   }, [viewKey]);
-  const selectedInView = useMemo(() => results.filter((it) => selected.has(it.id)), [results, selected]);
+  const selectedInView = useMemo(() => (selected.size ? results.filter((it) => selected.has(it.id)) : []), [results, selected]);
   const selectedTags = useMemo(() => countTags(selectedInView).map((t) => t.name), [selectedInView]);
 
   const onToggleSelect = useCallback((id: string, index: number, shift: boolean) => {
@@ -236,32 +236,38 @@ export function LibraryApp(props: { db?: MarginsDB; ask?: Ask; syncPanel?: React
     },
   };
 
-  const replaceTagInFilters = (from: string[], into: string | null) =>
-    setFilters((f) => {
-      if (!f.tags.some((t) => from.includes(t))) return f;
-      const tags = f.tags.map((t) => (from.includes(t) ? into : t)).filter((t): t is string => !!t);
-      return { ...f, tags: [...new Set(tags)] };
-    });
-  const tagActions = {
-    rename: async (from: string, to: string) => {
-      const r = await ask({ type: 'tags.rename', from, to });
-      replaceTagInFilters([from], to);
-      remember(`Renamed tag “${from}” to “${to}” on ${papers(r.changed)}`, r.before);
-    },
-    merge: async (from: string, into: string) => {
-      const r = await ask({ type: 'tags.merge', from: [from], into });
-      replaceTagInFilters([from], into);
-      remember(`Merged tag “${from}” into “${into}” on ${papers(r.changed)}`, r.before);
-    },
-    delete: async (tag: string) => {
-      const r = await ask({ type: 'tags.delete', tag });
-      replaceTagInFilters([tag], null);
-      remember(`Deleted tag “${tag}” from ${papers(r.changed)}`, r.before);
-    },
-    color: async (tag: string, color: string | null) => {
-      await ask({ type: 'tags.setColor', tag, color });
-    },
-  };
+  // Stable handlers: the tag list (200 rows) must not render again on every keystroke.
+  const tagActions = useMemo(() => {
+    const replaceTagInFilters = (from: string[], into: string | null) =>
+      setFilters((f) => {
+        if (!f.tags.some((t) => from.includes(t))) return f;
+        const tags = f.tags.map((t) => (from.includes(t) ? into : t)).filter((t): t is string => !!t);
+        return { ...f, tags: [...new Set(tags)] };
+      });
+    return {
+      rename: async (from: string, to: string) => {
+        const r = await ask({ type: 'tags.rename', from, to });
+        replaceTagInFilters([from], to);
+        remember(`Renamed tag “${from}” to “${to}” on ${papers(r.changed)}`, r.before);
+      },
+      merge: async (from: string, into: string) => {
+        const r = await ask({ type: 'tags.merge', from: [from], into });
+        replaceTagInFilters([from], into);
+        remember(`Merged tag “${from}” into “${into}” on ${papers(r.changed)}`, r.before);
+      },
+      delete: async (tag: string) => {
+        const r = await ask({ type: 'tags.delete', tag });
+        replaceTagInFilters([tag], null);
+        remember(`Deleted tag “${tag}” from ${papers(r.changed)}`, r.before);
+      },
+      color: async (tag: string, color: string | null) => {
+        await ask({ type: 'tags.setColor', tag, color });
+      },
+      toggle: (tag: string) =>
+        setFilters((f) => ({ ...f, tags: f.tags.includes(tag) ? f.tags.filter((t) => t !== tag) : [...f.tags, tag] })),
+      mode: (mode: 'all' | 'any') => setFilters((f) => ({ ...f, mode })),
+    };
+  }, [ask, remember]);
 
   // --- settings -------------------------------------------------------------------------------
   const [settings, setSettings] = useState<Settings>(DEFAULT_SETTINGS);
@@ -382,10 +388,8 @@ export function LibraryApp(props: { db?: MarginsDB; ask?: Ask; syncPanel?: React
               tags={tags}
               selected={filters.tags}
               mode={filters.mode}
-              onToggle={(tag) =>
-                setFilters((f) => ({ ...f, tags: f.tags.includes(tag) ? f.tags.filter((t) => t !== tag) : [...f.tags, tag] }))
-              }
-              onModeChange={(mode) => patchFilters({ mode })}
+              onToggle={tagActions.toggle}
+              onModeChange={tagActions.mode}
               onRename={tagActions.rename}
               onMerge={tagActions.merge}
               onDelete={tagActions.delete}
