@@ -59,14 +59,17 @@ function isEditable(el: EventTarget | null): boolean {
   return !!t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
 }
 
-export function LibraryApp(props: { db?: MarginsDB; ask?: Ask; syncPanel?: React.ReactNode }) {
+export function LibraryApp(props: { db?: MarginsDB; ask?: Ask; syncPanel?: React.ReactNode; store?: LibraryStore }) {
   const db = props.db ?? defaultDb;
   const ask: Ask = props.ask ?? defaultAsk;
-  const store = useMemo(() => new LibraryStore(db), [db]);
+  // main.tsx starts the store before React renders, so reading the first rows overlaps the first render.
+  const given = props.store;
+  const store = useMemo(() => given ?? new LibraryStore(db), [given, db]);
   useEffect(() => {
+    if (given) return;
     void store.start();
     return () => store.stop();
-  }, [store]);
+  }, [store, given]);
   const snap = useSyncExternalStore(store.subscribe, store.getSnapshot);
 
   // --- the view, kept in the URL -------------------------------------------------------------

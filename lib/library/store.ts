@@ -26,7 +26,8 @@ export interface LibrarySnapshot {
   error?: string;
 }
 
-export const FIRST_PAGE_SIZE = 60;
+/** Enough rows to fill a tall window (rows are about 80 px); the rest comes with the full load. */
+export const FIRST_PAGE_SIZE = 30;
 
 /** Wait until the browser has painted what React just rendered (or a short while, in a hidden tab). */
 function afterPaint(): Promise<void> {
