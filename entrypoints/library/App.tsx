@@ -12,6 +12,7 @@ import type { RowEditor } from '@/components/library/LibraryRow';
 import { SettingsPanel } from '@/components/library/SettingsPanel';
 import { TagPanel } from '@/components/library/TagPanel';
 import { type UndoEntry, UndoToast } from '@/components/library/UndoToast';
+import { ExportReminder } from '@/components/sync/ExportReminder';
 import { db as defaultDb } from '@/lib/db';
 import type { MarginsDB } from '@/lib/db/schema';
 import { DEFAULT_FILTERS, type LibraryFilters, filtersToSearch, isFiltered, parseFilters } from '@/lib/library/filters';
@@ -400,6 +401,9 @@ export function LibraryApp(props: { db?: MarginsDB; ask?: Ask; syncPanel?: React
             />
           </aside>
           <main className="lib-main">
+            <div className="lib-reminder">
+              <ExportReminder db={db} />
+            </div>
             <div className="lib-summary">
               <span className="result-count" aria-live="polite" data-count={results.length}>
                 {summary}

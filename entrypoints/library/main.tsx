@@ -5,6 +5,8 @@ import { LibraryStore } from '@/lib/library/store';
 import { LibraryApp } from './App';
 import '@/components/theme.css';
 import '@/components/library/library.css';
+// The export reminder (components/sync) shows above the list too.
+import '@/components/sync/sync.css';
 
 // The Sync & backup panel (export formats, import, merge) is half of this page's code and is shown
 // only in the settings view: load it when it is shown, so the rows come first.

@@ -10,7 +10,9 @@ import { applyEdits, getViews } from '@/lib/db/repository';
 import { MarginsDB } from '@/lib/db/schema';
 import { handleMessage } from '@/lib/messaging/handler';
 import type { Request, ResponseMap } from '@/lib/messaging/protocol';
+import { deriveAnnotation } from '@/lib/model';
 import { DEFAULT_SETTINGS, settingsItem } from '@/lib/settings';
+import { lastExportItem } from '@/lib/sync/reminder';
 
 configure({ asyncUtilTimeout: 5_000 });
 
@@ -172,6 +174,16 @@ describe('library page', { timeout: 20_000 }, () => {
     await user.click(screen.getByRole('button', { name: 'Add a tag to Diffusion Models Beat GANs' }));
     await user.type(screen.getByRole('combobox', { name: 'New tag for Diffusion Models Beat GANs' }), 'to read{Enter}');
     await waitFor(async () => expect((await getViews(db, [id(3)]))[id(3)].tags).toContain('to-read'));
+  });
+
+  it('reminds the reader above the list to export a library that was never exported', async () => {
+    await lastExportItem.setValue(0);
+    const month = Date.now() - 30 * 86_400_000;
+    await db.annotations.put(deriveAnnotation({ id: id(9), createdAt: month, tags: {}, star: { v: true, c: { t: month, d: 'old-device' } } }));
+    renderApp();
+    const note = await screen.findByRole('note');
+    expect(note.textContent).toContain('You have not exported your library yet.');
+    expect(within(note).getByRole('link', { name: 'Export in Sync & backup' }).getAttribute('href')).toBe('?view=settings');
   });
 
   it('saves settings as they change', async () => {
