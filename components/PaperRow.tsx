@@ -178,13 +178,19 @@ export function NoteEditor(props: { label: string; note: string; onSave(text: st
   const pending = useRef<string | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const ref = useRef<HTMLTextAreaElement>(null);
+  const save = useRef(props.onSave);
+  save.current = props.onSave;
   useEffect(() => {
     const el = ref.current;
     if (el) {
       el.focus();
       el.setSelectionRange(el.value.length, el.value.length);
     }
-    return () => clearTimeout(timer.current);
+    return () => {
+      // Closed before the autosave fired (a list scrolled the row away, the popup closed): save now.
+      clearTimeout(timer.current);
+      if (pending.current !== null) void save.current(pending.current);
+    };
   }, []);
   // Follow changes made elsewhere while the reader is not typing here.
   useEffect(() => {

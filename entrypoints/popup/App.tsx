@@ -10,6 +10,9 @@ import type { PageCard, PageCardsReply } from '@/lib/messaging/protocol';
 import { EMPTY_VIEW } from '@/lib/model';
 import './popup.css';
 
+/** Rows rendered before the rest: a popup shows about eight. */
+const FIRST_ROWS = 30;
+
 type PageState = { status: 'loading' } | { status: 'none'; reason: string } | { status: 'ok'; page: PageCardsReply };
 
 /** The tab the popup describes: the active tab, or `?tab=<id>` (used when the popup is opened as a page). */
@@ -47,9 +50,18 @@ export function PopupApp() {
   const ids = useMemo(() => cards.map((c) => c.id), [cards]);
   const views = useLiveQuery(() => getViews(db, ids), [ids]) ?? {};
   const starredTotal = useLiveQuery(() => countStarred(db), []);
-  const tags = useLiveQuery(() => listTags(db), []) ?? [];
-  const tagColors = useMemo(() => Object.fromEntries(tags.map((t) => [t.name, t.color])), [tags]);
-  const tagNames = useMemo(() => tags.map((t) => t.name), [tags]);
+  // Colours come from the small tag table; the full tag list (counted over the whole library) is read only
+  // while a tag input is open: the first rows must not wait for it.
+  const tagMetas = useLiveQuery(() => db.tagMeta.toArray(), []) ?? [];
+  const tagColors = useMemo(() => Object.fromEntries(tagMetas.map((t) => [t.name, t.color])), [tagMetas]);
+  const tagNames = useLiveQuery(async () => (open === 'tag' ? (await listTags(db)).map((t) => t.name) : []), [open]) ?? [];
+  // Render the first screenful at once and the rest just after (a 2,000-entry listing has 2,000 rows).
+  const [rowLimit, setRowLimit] = useState(FIRST_ROWS);
+  useEffect(() => {
+    if (cards.length <= rowLimit) return;
+    const timer = setTimeout(() => setRowLimit(Infinity), 50);
+    return () => clearTimeout(timer);
+  }, [cards.length, rowLimit]);
 
   const needle = filter.trim().toLowerCase();
   const shown = cards.filter((c) => {
@@ -126,7 +138,7 @@ export function PopupApp() {
             />
           </div>
           <ul className="papers" ref={listRef} tabIndex={0} aria-label="Papers on this page">
-            {shown.map((card, i) => (
+            {shown.slice(0, Math.max(rowLimit, activeIndex + 1)).map((card, i) => (
               <PaperRow
                 key={card.id}
                 title={card.title}

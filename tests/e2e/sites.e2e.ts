@@ -42,9 +42,8 @@ async function checkPage(b: ExtensionBrowser, p: PageExpectation, body: string |
   // The popup shows the page's papers with clean titles, or says why there are none.
   const popup = await b.popupFor(page);
   if (p.count > 0) {
-    await popup.waitForSelector('li.paper-row');
+    await expect.poll(() => popup.locator('li.paper-row').count(), { timeout: 20_000 }).toBe(new Set(ids).size);
     const titles = await popup.locator('li.paper-row .paper-title').allTextContents();
-    expect(titles.length).toBe(new Set(ids).size);
     if (p.firstTitle) expect(titles[0]).toBe(p.firstTitle);
     if (p.lastTitle) expect(titles.at(-1)).toBe(p.lastTitle);
   } else {
