@@ -180,11 +180,17 @@ export async function run(): Promise<BenchResult[]> {
 
     // Worst case: the file changes every paper. Each file is newer than the last, so every run does.
     const worst: { preview: number; apply: number; summary: string }[] = [];
-    for (let i = 0; i < RUNS; i++) worst.push(await importOnce(fromOtherDevice(file, i), `all-${i}.json`, PAPERS));
-    // The usual sync: the other device's whole library, in which a few hundred papers changed.
+    let last = '';
+    for (let i = 0; i < RUNS; i++) {
+      last = fromOtherDevice(file, i);
+      worst.push(await importOnce(last, `all-${i}.json`, PAPERS));
+    }
+    // The usual sync: the other device's whole library, which this one already merged once, with a
+    // few hundred papers changed since.
+    const synced = JSON.parse(last) as ExportFile;
     const TYPICAL = Math.min(500, PAPERS);
     const typical: { preview: number; apply: number; summary: string }[] = [];
-    for (let i = 0; i < RUNS; i++) typical.push(await importOnce(fromOtherDevice(file, RUNS + i, TYPICAL), `some-${i}.json`, TYPICAL));
+    for (let i = 0; i < RUNS; i++) typical.push(await importOnce(fromOtherDevice(synced, RUNS + i, TYPICAL), `some-${i}.json`, TYPICAL));
     const writeBaseline: number[] = [];
     for (let i = 0; i < RUNS; i++) writeBaseline.push(await rawWriteBaseline(page));
 
