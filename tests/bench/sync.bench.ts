@@ -122,13 +122,13 @@ async function rawWriteBaseline(page: Page): Promise<number> {
 }
 
 /** The same library as edited on another device: every paper changes, some in conflict. */
-function fromOtherDevice(file: ExportFile, run: number, changed = file.annotations.length): string {
+function fromOtherDevice(file: ExportFile, run: number, flip: boolean, changed = file.annotations.length): string {
   const t = Math.max(...file.annotations.map((a) => Math.max(a.star?.c.t ?? 0, a.note?.c.t ?? 0))) + 1_000 * (run + 1);
   const c = { t, d: 'benchotherdevice' };
   const annotations = file.annotations.map((a, i) => i >= changed ? a : ({
     ...a,
-    // Flipped on even runs, back on odd ones: each run changes what every paper shows.
-    star: { v: run % 2 === 0 ? !(a.star?.v ?? false) : (a.star?.v ?? false), c },
+    // Flipped (or flipped back, on every other run from the same base): each run changes what every paper shows.
+    star: { v: flip ? !(a.star?.v ?? false) : (a.star?.v ?? false), c },
     tags: i % 5 === 0 ? { ...a.tags, [`other-${run}`]: { v: true, c } } : a.tags,
     ...(i % 10 === 0 ? { note: { v: `Other device, run ${run}: ${a.note?.v ?? ''}`.slice(0, 1_000), c } } : {}),
   }));
@@ -182,7 +182,7 @@ export async function run(): Promise<BenchResult[]> {
     const worst: { preview: number; apply: number; summary: string }[] = [];
     let last = '';
     for (let i = 0; i < RUNS; i++) {
-      last = fromOtherDevice(file, i);
+      last = fromOtherDevice(file, i, i % 2 === 0);
       worst.push(await importOnce(last, `all-${i}.json`, PAPERS));
     }
     // The usual sync: the other device's whole library, which this one already merged once, with a
@@ -190,7 +190,7 @@ export async function run(): Promise<BenchResult[]> {
     const synced = JSON.parse(last) as ExportFile;
     const TYPICAL = Math.min(500, PAPERS);
     const typical: { preview: number; apply: number; summary: string }[] = [];
-    for (let i = 0; i < RUNS; i++) typical.push(await importOnce(fromOtherDevice(synced, RUNS + i, TYPICAL), `some-${i}.json`, TYPICAL));
+    for (let i = 0; i < RUNS; i++) typical.push(await importOnce(fromOtherDevice(synced, RUNS + i, i % 2 === 0, TYPICAL), `some-${i}.json`, TYPICAL));
     const writeBaseline: number[] = [];
     for (let i = 0; i < RUNS; i++) writeBaseline.push(await rawWriteBaseline(page));
 
