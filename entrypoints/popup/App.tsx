@@ -6,33 +6,15 @@ import { PopupHeader, PageNotice } from '@/components/PopupParts';
 import { db } from '@/lib/db';
 import { countStarred, getViews, listTags } from '@/lib/db/repository';
 import { ask } from '@/lib/messaging/client';
-import type { PageCard, PageCardsReply } from '@/lib/messaging/protocol';
+import type { PageCard } from '@/lib/messaging/protocol';
+import { type PageAnswer, pageAnswer } from './page-request';
 import { EMPTY_VIEW } from '@/lib/model';
 import './popup.css';
 
 /** Rows rendered before the rest: a popup shows about eight. */
 const FIRST_ROWS = 30;
 
-type PageState = { status: 'loading' } | { status: 'none'; reason: string } | { status: 'ok'; page: PageCardsReply };
-
-/** The tab the popup describes: the active tab, or `?tab=<id>` (used when the popup is opened as a page). */
-async function targetTabId(): Promise<number | undefined> {
-  const param = new URLSearchParams(location.search).get('tab');
-  if (param && /^\d+$/.test(param)) return Number(param);
-  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
-  return tab?.id;
-}
-
-async function loadPage(): Promise<PageState> {
-  const tabId = await targetTabId();
-  if (tabId === undefined) return { status: 'none', reason: 'no-tab' };
-  try {
-    const page = (await browser.tabs.sendMessage(tabId, { type: 'page.cards' })) as PageCardsReply | undefined;
-    return page ? { status: 'ok', page } : { status: 'none', reason: 'no-script' };
-  } catch {
-    return { status: 'none', reason: 'no-script' };
-  }
-}
+type PageState = { status: 'loading' } | PageAnswer;
 
 export function PopupApp() {
   const [page, setPage] = useState<PageState>({ status: 'loading' });
@@ -43,7 +25,7 @@ export function PopupApp() {
   const listRef = useRef<HTMLUListElement>(null);
 
   useEffect(() => {
-    void loadPage().then(setPage);
+    void pageAnswer.then(setPage);
   }, []);
 
   const cards: PageCard[] = page.status === 'ok' ? page.page.cards : [];
