@@ -17,7 +17,7 @@ import { type Settings, loadSettings, settingsItem } from '@/lib/settings';
 import { type ExportFormat, exportLibrary } from '@/lib/sync/export';
 import { CARRIED_SETTINGS, type ExportFile, type ExportFilter, readImportFile } from '@/lib/sync/format';
 import type { DeviceDB } from '@/lib/sync/folder';
-import { type ImportSummary, previewImport } from '@/lib/sync/import';
+import { type ImportSummary, prepareImport } from '@/lib/sync/import';
 import { lastExportItem } from '@/lib/sync/reminder';
 import { ExportReminder } from './ExportReminder';
 import { ImportPreview } from './ImportPreview';
@@ -100,7 +100,6 @@ function resultText(s: ImportSummary): string {
   if (s.papersAdded) parts.push(`${plural(s.papersAdded, 'paper')} added`);
   if (s.papersUpdated) parts.push(`${plural(s.papersUpdated, 'paper')} updated`);
   parts.push(plural(s.fieldsChanged, 'change'));
-  if (s.conflicts) parts.push(`${plural(s.conflicts, 'conflict')} resolved`);
   if (s.tagsCreated.length) parts.push(`new ${s.tagsCreated.length === 1 ? 'tag' : 'tags'}: ${s.tagsCreated.join(', ')}`);
   if (s.notesKept) parts.push(`${plural(s.notesKept, 'older note')} kept in history`);
   return `Imported: ${parts.join(', ')}.`;
@@ -108,7 +107,7 @@ function resultText(s: ImportSummary): string {
 
 type ImportState =
   | { kind: 'idle' }
-  | { kind: 'preview'; fileName: string; file: ExportFile; summary: ImportSummary; settingsDiffer: string[] }
+  | { kind: 'preview'; fileName: string; file: ExportFile; toSend: ExportFile; summary: ImportSummary; settingsDiffer: string[] }
   | { kind: 'done'; summary: ImportSummary };
 
 export function SyncPanel(props: SyncPanelProps) {
@@ -171,9 +170,9 @@ export function SyncPanel(props: SyncPanelProps) {
       await run('Checking the file', async (report) => {
         const file = await readImportFile(picked);
         report({ label: `Comparing ${plural(file.annotations.length, 'paper')} with your library` });
-        const summary = await previewImport(db, file);
+        const { summary, toSend } = await prepareImport(db, file);
         const settingsDiffer = differingSettings(file, await loadSettings());
-        setImportState({ kind: 'preview', fileName: picked.name, file, summary, settingsDiffer });
+        setImportState({ kind: 'preview', fileName: picked.name, file, toSend, summary, settingsDiffer });
       });
     } catch (err) {
       setError(errorText(err));
@@ -182,10 +181,11 @@ export function SyncPanel(props: SyncPanelProps) {
 
   const onConfirm = async () => {
     if (importState.kind !== 'preview') return;
-    const { file } = importState;
+    const { file, toSend } = importState;
     try {
       await run(`Importing ${plural(file.annotations.length, 'paper')}`, async () => {
-        const summary = await ask({ type: 'sync.import', file });
+        // Only what changes something crosses to the background (which validates and merges it again).
+        const summary = await ask({ type: 'sync.import', file: toSend });
         if (useSettings && file.settings) await settingsItem.setValue({ ...(await loadSettings()), ...file.settings });
         setImportState({ kind: 'done', summary });
       });

@@ -132,9 +132,12 @@ export function serializeExportFile(file: ExportFile): string {
   for (const key of LIST_KEYS) {
     const items = lists[key] as unknown[];
     // One native stringify per list (much faster than one per record), then a line break between
-    // records. `},{"` only occurs between records: records hold no lists of objects, and inside a
-    // JSON string a quote is always escaped (`\"`), so the sequence cannot come from text.
-    const body = items.length ? `\n${JSON.stringify(items).slice(1, -1).replaceAll('},{"', '},\n{"')}\n` : '';
+    // records. Every record of a list starts with the same key (`{"id":`, `{"alias":`, `{"name":`), and
+    // `},{"id":` occurs only between records: records hold no lists of objects, a raw quote inside
+    // text is always escaped, and a string's closing quote is never followed by a key's letters.
+    const first = items.length ? Object.keys(items[0] as object)[0] : '';
+    const boundary = `},{${JSON.stringify(first)}:`;
+    const body = items.length ? `\n${JSON.stringify(items).slice(1, -1).replaceAll(boundary, `},\n{${JSON.stringify(first)}:`)}\n` : '';
     parts.push(`,\n${JSON.stringify(key)}:[${body}]`);
   }
   if (settings) parts.push(`,\n"settings":${JSON.stringify(settings)}`);

@@ -92,6 +92,8 @@ export interface ImportPlan {
   historyReasonUpdates: { seq: number; reason: FileHistoryEntry['reason'] }[];
   /** Views of the annotations that changed, for the tabs. */
   changedViews: AnnotationView[];
+  /** Keys of the file's records that change anything here (see `minimalFile`). */
+  needed: { annotations: Set<string>; papers: Set<string>; aliases: Set<string>; tagMeta: Set<string>; history: Set<string> };
 }
 
 /** The local records an import touches, plus the row numbers of their history entries. */
@@ -149,12 +151,14 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
     historyAdds: [],
     historyReasonUpdates: [],
     changedViews: [],
+    needed: { annotations: new Set(), papers: new Set(), aliases: new Set(), tagMeta: new Set(), history: new Set() },
   };
   const created = new Set<string>();
   const touched = new Set<string>();
   const historyAdded = new Map<string, FileHistoryEntry>();
 
-  const keepHistory = (h: FileHistoryEntry, countAsKept: boolean) => {
+  /** Keep a text in the note history; true when that changes the history here. */
+  const keepHistory = (h: FileHistoryEntry, countAsKept: boolean): boolean => {
     const key = historyKey(h);
     const existing = local.state.noteHistory.get(key);
     if (existing) {
@@ -163,12 +167,14 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
       if (merged.reason !== existing.reason && seq !== undefined) {
         plan.historyReasonUpdates.push({ seq, reason: merged.reason });
         local.state.noteHistory.set(key, merged);
+        return true;
       }
-      return;
+      return false;
     }
     const pending = historyAdded.get(key);
     historyAdded.set(key, pending ? mergeHistoryEntry(pending, h) : h);
     if (!pending && countAsKept) s.notesKept++;
+    return true;
   };
 
   const titleOf = (id: string) => incoming.papers.get(id)?.title || local.state.papers.get(id)?.title || id;
@@ -183,7 +189,7 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
   for (const [id, inc] of incoming.annotations) {
     const mine = local.state.annotations.get(id);
     const { merged, lostNotes } = mergeAnnotation(mine, inc);
-    for (const h of lostNotes) keepHistory(h, true);
+    for (const h of lostNotes) if (keepHistory(h, true)) plan.needed.annotations.add(id);
     if (!mine) touched.add(id);
     // What the reader sees change, field by field.
     let visible = !mine;
@@ -224,6 +230,7 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
       }
     }
     if (!mine || !sameAnnotation(mine, merged)) {
+      plan.needed.annotations.add(id);
       const stored = local.stored.get(id);
       const next = deriveAnnotation(merged);
       // Keep any field another part of Margins stores on the record that the file does not carry.
@@ -240,6 +247,7 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
     const merged = mergePaper(mine, p);
     if (!mine || !samePaper(mine, merged)) {
       plan.papers.push(merged);
+      plan.needed.papers.add(id);
       if (mine) s.metadataUpdated++;
       touched.add(id);
     }
@@ -250,6 +258,7 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
     const merged = mergeAliasTarget(mine, id);
     if (merged !== mine) {
       plan.aliases.push({ alias, id: merged });
+      plan.needed.aliases.add(alias);
       if (mine === undefined) s.aliasesAdded++;
     }
   }
@@ -259,11 +268,12 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
     const merged = mergeTagMeta(mine, m);
     if (!mine || !sameTagMeta(mine, merged)) {
       plan.tagMeta.push(merged);
+      plan.needed.tagMeta.add(name);
       if ((merged.color ?? '') !== (mine?.color ?? '')) s.tagColorsChanged++;
     }
   }
 
-  for (const h of incoming.noteHistory.values()) keepHistory(h, false);
+  for (const [key, h] of incoming.noteHistory) if (keepHistory(h, false)) plan.needed.history.add(key);
   plan.historyAdds = [...historyAdded.values()];
 
   // A paper counts once, as added (this library knew nothing of it) or updated, whatever changed.
@@ -342,13 +352,44 @@ async function readMany<T>(table: ReadableTable<T>, keys: string[], keyOf: (row:
   return keys.map((k) => byKey.get(k));
 }
 
-/** The preview: what importing `file` into `db` would do now. Read-only. */
-export async function previewImport(db: MarginsDB, file: ExportFile): Promise<ImportSummary> {
+/**
+ * The file with only the records that change something in this library. Whatever else the file
+ * holds is already here (each left-out record merged with the library gives the library), and the
+ * library only grows in the merge's order (every local edit stamps a newer clock), so merging the
+ * smaller file later gives what merging the whole one would. The one exception is paper metadata a
+ * listing page overwrites meanwhile (a shorter title seen again): then the file's fuller text waits
+ * for the next sync. The background still validates this file and merges it against the library as
+ * it is then.
+ */
+export function minimalFile(file: ExportFile, needed: ImportPlan['needed']): ExportFile {
+  return {
+    ...file,
+    papers: file.papers.filter((p) => needed.papers.has(p.id)),
+    annotations: file.annotations.filter((a) => needed.annotations.has(a.id)),
+    aliases: file.aliases.filter((a) => needed.aliases.has(a.alias)),
+    tagMeta: file.tagMeta.filter((m) => needed.tagMeta.has(m.name)),
+    noteHistory: file.noteHistory.filter((h) => needed.history.has(historyKey(h))),
+  };
+}
+
+export interface PreparedImport {
+  summary: ImportSummary;
+  /** What to send to the background: the records that change something (see `minimalFile`). */
+  toSend: ExportFile;
+}
+
+/** The preview: what importing `file` into `db` would do now, and the part of it to send. Read-only. */
+export async function prepareImport(db: MarginsDB, file: ExportFile): Promise<PreparedImport> {
   const incoming = stateFromFile(file);
   const local = await db.transaction('r', [db.annotations, db.papers, db.aliases, db.tagMeta, db.noteHistory], () =>
     readLocalSlice(db, incoming),
   );
-  return planImport(local, incoming).summary;
+  const plan = planImport(local, incoming);
+  return { summary: plan.summary, toSend: minimalFile(file, plan.needed) };
+}
+
+export async function previewImport(db: MarginsDB, file: ExportFile): Promise<ImportSummary> {
+  return (await prepareImport(db, file)).summary;
 }
 
 export interface ImportResult {

@@ -176,7 +176,7 @@ describe('sync between two devices through export files', () => {
     await preview.getByRole('button', { name: 'Import' }).click();
     await expect
       .poll(() => panelB.getByTestId('import-result').textContent())
-      .toBe('Imported: 2 papers updated, 3 changes, 3 conflicts resolved, new tags: cosmology, to-read, 2 older notes kept in history.');
+      .toBe('Imported: 2 papers updated, 3 changes, new tags: cosmology, to-read, 2 older notes kept in history.');
 
     // B's open listing shows the merged tags at once (the background told the tab).
     await expect.poll(() => rootAttr(listingB, x, 'data-margins-tags')).toBe('cosmology nlp');

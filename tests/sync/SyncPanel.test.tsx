@@ -123,7 +123,7 @@ describe('SyncPanel', () => {
 
     await userEvent.click(within(preview).getByRole('button', { name: 'Import' }));
     expect((await screen.findByTestId('import-result')).textContent).toBe(
-      'Imported: 1 paper added, 1 paper updated, 2 changes, 1 conflict resolved, new tag: fresh, 1 older note kept in history.',
+      'Imported: 1 paper added, 1 paper updated, 2 changes, new tag: fresh, 1 older note kept in history.',
     );
     expect(asked.map((r) => r.type)).toEqual(['sync.import']);
     expect((await db.annotations.get(P1))?.note?.v).toBe('theirs');

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { buildExportFile, exportLibrary, readState, serializeExportFile } from '@/lib/sync/export';
 import { parseExportText } from '@/lib/sync/format';
-import { applyImport } from '@/lib/sync/import';
+import { applyImport, prepareImport } from '@/lib/sync/import';
+import { applyEdits } from '@/lib/db/repository';
 import { mergeStates, stateFingerprint, stateFromFile } from '@/lib/sync/merge';
 import { LONG, RUNS, dropDb, freshDb, recordsArb } from './helpers';
 
@@ -39,6 +40,38 @@ describe('export then import (property tests, fake IndexedDB)', () => {
         await applyImport(db, buildExportFile(local, header));
         await applyImport(db, JSON.parse(serializeExportFile(buildExportFile(incoming, { ...header, device: 'b2b2b2b2' }))));
         expect(stateFingerprint(await readState(db))).toBe(stateFingerprint(mergeStates(local, incoming)));
+      }),
+      { numRuns: RUNS },
+    );
+  }, LONG);
+});
+
+describe('the part of a file the preview sends (property tests, fake IndexedDB)', () => {
+  const dbs = [freshDb(), freshDb()];
+  afterAll(() => Promise.all(dbs.map(dropDb)));
+
+  it('merges to exactly what the whole file gives, even after later local edits', async () => {
+    await fc.assert(
+      fc.asyncProperty(recordsArb, recordsArb, fc.boolean(), async (mine, theirs, editBetween) => {
+        const [whole, part] = dbs;
+        const local = stateFromFile(mine);
+        const file = buildExportFile(stateFromFile(theirs), { ...header, device: 'b2b2b2b2' });
+        for (const db of dbs) {
+          await Promise.all(db.tables.map((t) => t.clear()));
+          await db.meta.put({ key: 'deviceId', value: 'c3c3c3c3' });
+          await applyImport(db, buildExportFile(local, header));
+        }
+        const { toSend } = await prepareImport(part, file);
+        expect(toSend.annotations.length).toBeLessThanOrEqual(file.annotations.length);
+        if (editBetween) {
+          // The reader edits between the preview and the confirm: clocks newer than anything.
+          const now = vi.spyOn(Date, 'now').mockReturnValue(1_800_000_000_000);
+          for (const db of dbs) await applyEdits(db, [{ id: 'arxiv:2301.00001', star: true, addTags: ['later'], note: 'edited meanwhile' }]);
+          now.mockRestore();
+        }
+        await applyImport(whole, file);
+        await applyImport(part, toSend);
+        expect(stateFingerprint(await readState(part))).toBe(stateFingerprint(await readState(whole)));
       }),
       { numRuns: RUNS },
     );
