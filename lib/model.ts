@@ -126,12 +126,14 @@ export function isBlank(a: Annotation): boolean {
 /** Tag names: trimmed, lower-case, inner whitespace as '-', at most 64 characters. Empty means invalid. */
 export const MAX_TAG_LENGTH = 64;
 export function normalizeTag(raw: string): string {
-  return raw
+  const tag = raw
     .normalize('NFC')
     .trim()
     .toLowerCase()
     .replace(/\s+/g, '-')
     .slice(0, MAX_TAG_LENGTH);
+  // Tags are keys of plain objects (annotation.tags): `__proto__` would set the object's prototype instead.
+  return tag === '__proto__' ? '' : tag;
 }
 
 /** One edit of one paper's annotation, as the UI asks for it. */

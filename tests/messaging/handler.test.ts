@@ -71,6 +71,15 @@ describe('background message handler', () => {
     expect(pushed).toEqual([]);
   });
 
+  it('never lets a tag named __proto__ reach an annotation\'s tag object', async () => {
+    const reply = await handleMessage(deps(), { type: 'annotations.edit', edits: [{ id: paper.id, paper, addTags: ['__proto__', 'ok'] }] }, contentScript);
+    expect(reply.ok).toBe(true);
+    const a = await db.annotations.get(paper.id);
+    expect(a?.tagList).toEqual(['ok']);
+    expect(Object.getPrototypeOf(a!.tags)).toBe(Object.prototype);
+    expect(Object.keys(a!.tags)).toEqual(['ok']);
+  });
+
   it('refuses library-wide operations from content scripts, allows them from our pages', async () => {
     await handleMessage(deps(), { type: 'annotations.edit', edits: [{ id: paper.id, paper, addTags: ['rl'] }] }, contentScript);
     const denied = await handleMessage(deps(), { type: 'tags.delete', tag: 'rl' }, contentScript);
