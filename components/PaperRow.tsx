@@ -23,9 +23,11 @@ export interface PaperRowProps {
 
 const NOTE_AUTOSAVE_MS = 400;
 
-/** One paper with its star, tags and note, all editable in place. Presentational: no database access. */
-export function PaperRow(props: PaperRowProps) {
-  const { title, authors, href, view, isNew, active, tagColors, open = null, onOpenChange } = props;
+/**
+ * Run a write the reader asked for; remember its error message (shown in the row) until the next one works.
+ * Resolves to whether it worked, so an input can keep what the reader typed when it did not.
+ */
+export function useSaveAction(): [error: string, run: (fn: () => Promise<void>) => Promise<boolean>] {
   const [error, setError] = useState('');
   const run = async (fn: () => Promise<void>) => {
     try {
@@ -37,6 +39,13 @@ export function PaperRow(props: PaperRowProps) {
       return false;
     }
   };
+  return [error, run];
+}
+
+/** One paper with its star, tags and note, all editable in place. Presentational: no database access. */
+export function PaperRow(props: PaperRowProps) {
+  const { title, authors, href, view, isNew, active, tagColors, open = null, onOpenChange } = props;
+  const [error, run] = useSaveAction();
   const label = title || 'this paper';
   return (
     <li className="paper-row" data-active={active || undefined} data-paper-id={view.id} aria-current={active || undefined}>

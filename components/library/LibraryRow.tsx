@@ -1,5 +1,5 @@
-import { memo, useState } from 'react';
-import { NoteEditor, TagInput } from '@/components/PaperRow';
+import { memo } from 'react';
+import { NoteEditor, TagInput, useSaveAction } from '@/components/PaperRow';
 import { siteName } from '@/components/PopupParts';
 import { TagChip } from '@/components/TagChip';
 import { LINK_LABELS, type LibraryItem, primaryLink } from '@/lib/library/query';
@@ -32,17 +32,7 @@ const AUTHORS_SHOWN = 8;
 /** One paper of the library: select, star, title and links, authors, tags, note, dates. No database access. */
 export const LibraryRow = memo(function LibraryRow(props: LibraryRowProps) {
   const { item, editor, tagColors } = props;
-  const [error, setError] = useState('');
-  const run = async (fn: () => Promise<void>) => {
-    try {
-      await fn();
-      setError('');
-      return true;
-    } catch (err) {
-      setError(err instanceof Error ? err.message : 'Could not save.');
-      return false;
-    }
-  };
+  const [error, run] = useSaveAction();
   const label = item.title || item.id;
   const href = primaryLink(item);
   const links = LINK_LABELS.filter(([k]) => item.links[k] && item.links[k] !== href);
