@@ -42,6 +42,16 @@ const ACL_OLD = /^([A-Z]\d{2}-\d{4})$/;
 
 const ARXIV_HOSTS = /^(?:www\.|export\.)?arxiv\.org$|^(?:www\.)?alphaxiv\.org$|^ar5iv(?:\.labs)?\.arxiv\.org$|^ar5iv\.org$/;
 
+/** `href` as an http(s) URL (relative ones resolved against `base`), or null. */
+function httpUrl(href: string, base?: string | URL): URL | null {
+  try {
+    const url = new URL(href, base);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Normalise a bare arXiv identifier (`2301.00001v2`, `math.GT/0309136`, `arXiv:2301.00001`). */
 export function parseArxivId(raw: string): ParsedId | null {
   let s = raw.trim();
@@ -97,13 +107,8 @@ export function parseAclId(raw: string): ParsedId | null {
  * Only the sites' own URL shapes are recognised; anything else is for {@link urlId}.
  */
 export function parsePaperUrl(href: string, base?: string | URL): ParsedId | null {
-  let url: URL;
-  try {
-    url = new URL(href, base);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  const url = httpUrl(href, base);
+  if (!url) return null;
   const host = url.hostname.toLowerCase();
   const path = decodeSafe(url.pathname);
 
@@ -140,13 +145,8 @@ export function parsePaperUrl(href: string, base?: string | URL): ParsedId | nul
  * Only these forms are trusted: elsewhere a `10.x/y` in a URL is not necessarily the page's DOI.
  */
 export function doiInUrl(href: string, base?: string | URL): ParsedId | null {
-  let url: URL;
-  try {
-    url = new URL(href, base);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  const url = httpUrl(href, base);
+  if (!url) return null;
   const host = url.hostname.toLowerCase();
   if (host === 'doi.org' || host === 'dx.doi.org' || host === 'www.doi.org') return parseDoi(url.pathname.slice(1));
   const path = url.pathname;
@@ -169,13 +169,8 @@ function decodeSafe(s: string): string {
 
 /** The fallback id for a paper only known by its URL: lower-case host, no fragment, no tracking params. */
 export function urlId(href: string, base?: string | URL): ParsedId | null {
-  let url: URL;
-  try {
-    url = new URL(href, base);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  const url = httpUrl(href, base);
+  if (!url) return null;
   url.hash = '';
   url.protocol = 'https:';
   for (const key of [...url.searchParams.keys()]) {
