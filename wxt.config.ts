@@ -35,6 +35,8 @@ export default defineConfig({
         }
       : {}),
   }),
+  // MARGINS_SOURCEMAP=1 for bundle analysis (which module costs what in a chunk); releases ship without.
+  vite: () => ({ build: { sourcemap: process.env.MARGINS_SOURCEMAP === '1' } }),
   zip: {
     excludeSources: ['.output*/**', 'node_modules/**', 'tests/e2e/.tmp/**', 'docs/screenshots/**', '.wxt/**'],
   },
