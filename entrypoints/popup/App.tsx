@@ -1,23 +1,36 @@
-import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { browser } from 'wxt/browser';
 import { PaperRow } from '@/components/PaperRow';
 import { PopupHeader, PageNotice } from '@/components/PopupParts';
-import { db } from '@/lib/db';
-import { countStarred, getViews, listTags } from '@/lib/db/repository';
 import { ask } from '@/lib/messaging/client';
 import type { PageCard } from '@/lib/messaging/protocol';
+import type { AnnotationView } from '@/lib/model';
 import { type PageAnswer, pageAnswer } from './page-request';
-import { EMPTY_VIEW } from '@/lib/model';
+import type { PopupLive, Subscribable } from './live';
 import './popup.css';
 
 /** Rows rendered before the rest: a popup shows about eight. */
-const FIRST_ROWS = 30;
+const FIRST_ROWS = 12;
 
 type PageState = { status: 'loading' } | PageAnswer;
 
-export function PopupApp() {
-  const [page, setPage] = useState<PageState>({ status: 'loading' });
+const NO_COLORS: Record<string, string | undefined> = {};
+const NO_TAGS: string[] = [];
+
+/** The latest value of a live query, once the database code is loaded (undefined before). */
+function useLive<T>(live: PopupLive | null, source: ((live: PopupLive) => Subscribable<T>) | null, deps: unknown[]): T | undefined {
+  const [value, setValue] = useState<T>();
+  useEffect(() => {
+    if (!live || !source) return;
+    const sub = source(live).subscribe(setValue);
+    return () => sub.unsubscribe();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [live, !!source, ...deps]);
+  return value;
+}
+
+export function PopupApp({ initialPage }: { initialPage?: PageAnswer }) {
+  const [page, setPage] = useState<PageState>(initialPage ?? { status: 'loading' });
   const [filter, setFilter] = useState('');
   const [active, setActive] = useState(0);
   const [open, setOpen] = useState<'tag' | 'note' | null>(null);
@@ -25,18 +38,27 @@ export function PopupApp() {
   const listRef = useRef<HTMLUListElement>(null);
 
   useEffect(() => {
-    void pageAnswer.then(setPage);
-  }, []);
+    if (!initialPage) void pageAnswer().then(setPage);
+  }, [initialPage]);
+
+  // The database code loads once the tab has answered (the first rows come from that answer, which
+  // carries each card's star, tags and note as the page shows them); from then on everything is live.
+  const [live, setLive] = useState<PopupLive | null>(null);
+  useEffect(() => {
+    if (page.status === 'loading') return;
+    const timer = setTimeout(() => void import('./live').then((m) => setLive(m.popupLive)), 0);
+    return () => clearTimeout(timer);
+  }, [page.status]);
 
   const cards: PageCard[] = page.status === 'ok' ? page.page.cards : [];
   const ids = useMemo(() => cards.map((c) => c.id), [cards]);
-  const views = useLiveQuery(() => getViews(db, ids), [ids]) ?? {};
-  const starredTotal = useLiveQuery(() => countStarred(db), []);
+  const pageViews = useMemo(() => Object.fromEntries(cards.map((c) => [c.id, c.view])), [cards]);
+  const views: Record<string, AnnotationView | undefined> = useLive(live, (l) => l.views(ids), [ids]) ?? pageViews;
+  const starredTotal = useLive(live, (l) => l.starredTotal(), []);
   // Colours come from the small tag table; the full tag list (counted over the whole library) is read only
   // while a tag input is open: the first rows must not wait for it.
-  const tagMetas = useLiveQuery(() => db.tagMeta.toArray(), []) ?? [];
-  const tagColors = useMemo(() => Object.fromEntries(tagMetas.map((t) => [t.name, t.color])), [tagMetas]);
-  const tagNames = useLiveQuery(async () => (open === 'tag' ? (await listTags(db)).map((t) => t.name) : []), [open]) ?? [];
+  const tagColors = useLive(live, (l) => l.tagColors(), []) ?? NO_COLORS;
+  const tagNames = useLive(live, open === 'tag' ? (l) => l.tagNames() : null, [open]) ?? NO_TAGS;
   // Render the first screenful at once and the rest just after (a 2,000-entry listing has 2,000 rows).
   const [rowLimit, setRowLimit] = useState(FIRST_ROWS);
   useEffect(() => {
@@ -126,7 +148,7 @@ export function PopupApp() {
                 title={card.title}
                 authors={card.authors}
                 href={card.paper.links.abs ?? card.paper.links.url ?? card.paper.links.openreview ?? card.paper.links.acl}
-                view={views[card.id] ?? EMPTY_VIEW(card.id)}
+                view={views[card.id] ?? card.view}
                 isNew={card.isNew}
                 active={i === activeIndex}
                 tagColors={tagColors}

@@ -1,11 +1,19 @@
 /**
- * Ask the current tab for its cards as the popup opens. index.html loads this module before the React app,
- * so the answer travels while React is still being parsed; the app then awaits the same promise.
+ * Ask the current tab for its cards as the popup opens. The question is asked by `popup-request.js`
+ * (entrypoints/popup-request.ts), a classic script that runs before the popup's modules are even
+ * evaluated, so the answer travels while React is being parsed; the app then awaits the same promise.
  */
 import { browser } from 'wxt/browser';
 import type { PageCardsReply } from '@/lib/messaging/protocol';
 
 export type PageAnswer = { status: 'none'; reason: 'no-tab' | 'no-script' } | { status: 'ok'; page: PageCardsReply };
+
+declare global {
+  interface Window {
+    /** Set by popup-request.js. */
+    marginsPageAnswer?: Promise<PageAnswer>;
+  }
+}
 
 /** The tab the popup describes: the active tab, or `?tab=<id>` (used when the popup is opened as a page). */
 async function targetTabId(): Promise<number | undefined> {
@@ -15,7 +23,7 @@ async function targetTabId(): Promise<number | undefined> {
   return tab?.id;
 }
 
-async function askTab(): Promise<PageAnswer> {
+export async function askTab(): Promise<PageAnswer> {
   const tabId = await targetTabId();
   if (tabId === undefined) return { status: 'none', reason: 'no-tab' };
   try {
@@ -26,4 +34,7 @@ async function askTab(): Promise<PageAnswer> {
   }
 }
 
-export const pageAnswer: Promise<PageAnswer> = askTab();
+/** The early question's answer, or a question asked now if the early script did not run. */
+export function pageAnswer(): Promise<PageAnswer> {
+  return (window.marginsPageAnswer ??= askTab());
+}

@@ -137,7 +137,14 @@ export class MarginsPage {
     const seen = new Set<string>();
     const cards = this.ordered
       .filter((m) => m.card.root.isConnected && !seen.has(m.card.id) && seen.add(m.card.id))
-      .map((m) => ({ id: m.card.id, title: m.card.title, authors: m.card.authors, isNew: m.isNew, paper: this.paperOf(m.card) }));
+      .map((m) => ({
+        id: m.card.id,
+        title: m.card.title,
+        authors: m.card.authors,
+        isNew: m.isNew,
+        paper: this.paperOf(m.card),
+        view: this.viewOf(m.card.id),
+      }));
     return { site: this.adapter.name, url: location.href, cards, health: this.lastHealth };
   }
 

@@ -178,6 +178,8 @@ export interface PageCard {
   authors: string[];
   isNew: boolean;
   paper: import('@/lib/model').PaperInput;
+  /** The card's star, tags and note as the page shows them: the popup's first rows need no database. */
+  view: AnnotationView;
 }
 
 export interface PageCardsReply {

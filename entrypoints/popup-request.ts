@@ -1,0 +1,9 @@
+import { askTab } from './popup/page-request';
+
+/**
+ * A classic script the popup loads before its modules (see popup/index.html): module scripts run only
+ * after the whole app (React, ~200 kB) is parsed and evaluated, and the tab's answer should not wait for that.
+ */
+export default defineUnlistedScript(() => {
+  window.marginsPageAnswer = askTab();
+});
