@@ -3,6 +3,7 @@
  * with a preview and a confirm, durable storage, the export reminder and optional folder sync.
  *
  * Reads (building an export, the import preview) happen here: the page shares the database's origin.
+ * In the library page they start from the records the page already holds in memory (`records`).
  * The import itself is applied by the background (`sync.import`), the only writer, which validates the
  * file again and merges it with the database as it is then, in one transaction.
  */
@@ -11,6 +12,7 @@ import { useCallback, useEffect, useId, useState } from 'react';
 import { browser } from 'wxt/browser';
 import { db as defaultDb } from '@/lib/db';
 import type { MarginsDB } from '@/lib/db/schema';
+import type { LibraryRecords } from '@/lib/library/store';
 import { ask as defaultAsk } from '@/lib/messaging/client';
 import type { Request, ResponseMap } from '@/lib/messaging/protocol';
 import { type Settings, loadSettings, settingsItem } from '@/lib/settings';
@@ -36,9 +38,12 @@ export interface StorageLike {
 
 export type Download = (text: string, filename: string, mime: string) => void;
 
-/** Save text as a file through the browser's downloads (an anchor with `download`). */
-export const downloadText: Download = (text, filename, mime) => {
-  const url = URL.createObjectURL(new Blob([text], { type: `${mime};charset=utf-8` }));
+/**
+ * Save a file through the browser's downloads (an anchor with `download`). The text comes in pieces
+ * (an export's `parts`): see serializeExportParts for why.
+ */
+export function downloadParts(parts: readonly string[], filename: string, mime: string): void {
+  const url = URL.createObjectURL(new Blob(parts as string[], { type: `${mime};charset=utf-8` }));
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;
@@ -48,13 +53,20 @@ export const downloadText: Download = (text, filename, mime) => {
   a.remove();
   // Revoke later: the download reads the blob after this returns.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
-};
+}
 
 export interface SyncPanelProps {
   db?: MarginsDB;
   ask?: Ask;
   storage?: StorageLike | null;
+  /** Where downloads go (tests capture them); the browser's downloads by default. */
   download?: Download;
+  /**
+   * The annotations and papers as the page holds them in memory, with every change seen so far
+   * (LibraryStore.records): exports and import previews start from them instead of reading both
+   * tables again. Null, or absent, reads the database.
+   */
+  records?: () => Promise<LibraryRecords | null>;
   /** Device-local database for folder sync (tests pass their own). */
   device?: DeviceDB;
   now?: () => number;
@@ -113,7 +125,7 @@ type ImportState =
 export function SyncPanel(props: SyncPanelProps) {
   const db = props.db ?? defaultDb;
   const ask: Ask = props.ask ?? defaultAsk;
-  const download = props.download ?? downloadText;
+  const { records, download } = props;
   const now = props.now ?? Date.now;
   const ids = useId();
   const { busy, progress, run } = useDelayedProgress();
@@ -139,11 +151,13 @@ export function SyncPanel(props: SyncPanelProps) {
           const out = await exportLibrary(db, {
             format: fmt,
             filter: f,
+            records: await records?.(),
             settings: await loadSettings(),
             app: appName(),
             onProgress: (done, total, label) => report({ label, done, total }),
           });
-          download(out.text, out.filename, out.mime);
+          if (download) download(out.text, out.filename, out.mime);
+          else downloadParts(out.parts, out.filename, out.mime);
           if (fmt === 'json' && f.kind === 'all') await lastExportItem.setValue(now());
           setExportMessage(`Exported ${plural(out.count, 'paper')} to ${out.filename}.`);
         });
@@ -151,7 +165,7 @@ export function SyncPanel(props: SyncPanelProps) {
         setError(`Export failed: ${errorText(err)}`);
       }
     },
-    [db, download, now, run],
+    [db, download, records, now, run],
   );
 
   // --- import -----------------------------------------------------------------------------
@@ -218,7 +232,7 @@ export function SyncPanel(props: SyncPanelProps) {
   // --- folder sync ------------------------------------------------------------------------
   const importFile = useCallback((file: unknown) => ask({ type: 'sync.import', file }), [ask]);
   const onWrote = useCallback((at: number) => void lastExportItem.setValue(at), []);
-  const folder = useFolderSync({ db, importFile, onWrote, device: props.device });
+  const folder = useFolderSync({ db, importFile, onWrote, device: props.device, records });
 
   return (
     <section className="sync-panel" aria-labelledby={`${ids}-heading`}>

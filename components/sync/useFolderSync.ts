@@ -7,6 +7,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { MarginsDB } from '@/lib/db/schema';
+import type { LibraryRecords } from '@/lib/library/store';
 import { loadSettings } from '@/lib/settings';
 import {
   DeviceDB,
@@ -43,8 +44,9 @@ export function useFolderSync(opts: {
   importFile(file: unknown): Promise<ImportSummary>;
   onWrote?(at: number): void;
   device?: DeviceDB;
+  records?: () => Promise<LibraryRecords | null>;
 }) {
-  const { db, importFile, onWrote } = opts;
+  const { db, importFile, onWrote, records } = opts;
   const supported = folderSyncSupported();
   const device = useMemo(() => opts.device ?? (supported ? new DeviceDB() : null), [opts.device, supported]);
   const [state, setState] = useState<FolderSyncState>({ status: supported ? 'off' : 'unsupported', memo: {} });
@@ -59,7 +61,7 @@ export function useFolderSync(opts: {
     running.current = true;
     setState((s) => ({ ...s, status: 'syncing', error: undefined }));
     try {
-      const result = await syncFolderOnce(dir, { db, importFile, settings: await loadSettings() }, stateRef.current.memo);
+      const result = await syncFolderOnce(dir, { db, importFile, settings: await loadSettings(), records }, stateRef.current.memo);
       await saveFolder(device, dir, result.memo);
       if (result.wrote) onWrote?.(result.memo.lastSyncAt ?? Date.now());
       setState((s) => ({ ...s, status: 'idle', memo: result.memo, lastMerged: result.merged ?? s.lastMerged }));
@@ -74,7 +76,7 @@ export function useFolderSync(opts: {
     } finally {
       running.current = false;
     }
-  }, [db, device, importFile, onWrote]);
+  }, [db, device, importFile, onWrote, records]);
 
   // Restore the folder picked in an earlier session.
   useEffect(() => {

@@ -22,7 +22,7 @@ createRoot(document.getElementById('root')!).render(
     store={store}
     syncPanel={
       <Suspense fallback={<p className="muted">Loading Sync &amp; backup…</p>}>
-        <SyncPanel />
+        <SyncPanel records={store.records} />
       </Suspense>
     }
   />,

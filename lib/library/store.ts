@@ -8,6 +8,9 @@
  *  3. after that, Dexie's `storagemutated` event (fired for writes in this page and, through a
  *     BroadcastChannel, for the background's writes) names the keys that changed, and only those
  *     records are read again.
+ * It also keeps the stored records themselves (every annotation, blank ones with only tombstones
+ * included, and every paper): the Sync & backup panel exports and previews imports from them
+ * (`records()`) instead of reading 100,000 records from IndexedDB again.
  */
 import Dexie, { RangeSet, type ObservabilitySet } from 'dexie';
 import type { MarginsDB } from '@/lib/db/schema';
@@ -15,6 +18,12 @@ import { type Annotation, type Paper, isBlank } from '@/lib/model';
 import { type LibraryItem, itemFrom, itemWithAnnotation } from './query';
 
 export type LoadPhase = 'starting' | 'first-page' | 'ready' | 'error';
+
+/** The annotations and papers tables as the database holds them (a copy: later changes do not show). */
+export interface LibraryRecords {
+  annotations: ReadonlyMap<string, Annotation>;
+  papers: ReadonlyMap<string, Paper>;
+}
 
 export interface LibrarySnapshot {
   phase: LoadPhase;
@@ -50,6 +59,11 @@ export class LibraryStore {
   private readonly pendingPapers = new Set<string>();
   private fullReloadPending = false;
   private flushing: Promise<void> | null = null;
+  /** The full load (`start`), once started. */
+  private loading: Promise<void> | null = null;
+  /** The stored records, by id (the list above leaves out blank annotations; these do not). */
+  private annotationRecords = new Map<string, Annotation>();
+  private paperRecords = new Map<string, Paper>();
   private stopped = false;
   private readonly prefix: string;
 
@@ -74,7 +88,12 @@ export class LibraryStore {
   }
 
   /** Load the first page, then everything; then follow changes. Resolves when everything is loaded. */
-  async start(opts: { firstPage?: boolean } = {}): Promise<void> {
+  start(opts: { firstPage?: boolean } = {}): Promise<void> {
+    this.loading = this.load(opts);
+    return this.loading;
+  }
+
+  private async load(opts: { firstPage?: boolean }): Promise<void> {
     Dexie.on('storagemutated', this.onMutated);
     try {
       if (opts.firstPage !== false) {
@@ -119,8 +138,14 @@ export class LibraryStore {
     performance.mark('margins:all-read');
     const paperById = new Map<string, Paper>();
     for (const p of papers) paperById.set(p.id, p);
+    const annotationById = new Map<string, Annotation>();
     const byId = new Map<string, LibraryItem>();
-    for (const a of anns) if (!isBlank(a)) byId.set(a.id, itemFrom(a, paperById.get(a.id)));
+    for (const a of anns) {
+      annotationById.set(a.id, a);
+      if (!isBlank(a)) byId.set(a.id, itemFrom(a, paperById.get(a.id)));
+    }
+    this.annotationRecords = annotationById;
+    this.paperRecords = paperById;
     this.setItems(byId, 'ready');
     if (this.pending.size || this.fullReloadPending) this.scheduleFlush();
   }
@@ -177,9 +202,15 @@ export class LibraryStore {
       Promise.all([this.db.annotations.bulkGet(ids), this.db.papers.bulkGet(needPaper)]),
     );
     const paperById = new Map<string, Paper | undefined>(needPaper.map((id, i) => [id, papers[i]]));
+    for (const [id, p] of paperById) {
+      if (p) this.paperRecords.set(id, p);
+      else this.paperRecords.delete(id);
+    }
     const byId = new Map(known);
     ids.forEach((id, i) => {
       const a: Annotation | undefined = anns[i];
+      if (a) this.annotationRecords.set(id, a);
+      else this.annotationRecords.delete(id);
       if (!a || isBlank(a)) byId.delete(id);
       else byId.set(id, paperById.has(id) ? itemFrom(a, paperById.get(id)) : itemWithAnnotation(known.get(id)!, a));
     });
@@ -188,8 +219,25 @@ export class LibraryStore {
     performance.mark('margins:changes-shown');
   }
 
-  /** Resolves once every change seen so far is reflected (for tests). */
+  /** Resolves once every change seen so far is reflected. */
   async settled(): Promise<void> {
     while (this.flushing) await this.flushing;
   }
+
+  /**
+   * The stored annotations and papers, with every change seen so far read in; null when they are not
+   * in memory (the store was never started, or its load failed): read the database then.
+   *
+   * Every write that completed before this call is in: the page's own writes fire `storagemutated`
+   * when their transaction completes, and the background's are broadcast by Dexie at the same moment,
+   * before the background answers the message that asked for them.
+   */
+  records = async (): Promise<LibraryRecords | null> => {
+    if (!this.loading) return null;
+    await this.loading;
+    await this.settled();
+    if (this.snapshot.phase !== 'ready' || this.stopped) return null;
+    // Copies (a few milliseconds at 50,000): the maps change in place as later writes are read in.
+    return { annotations: new Map(this.annotationRecords), papers: new Map(this.paperRecords) };
+  };
 }

@@ -3,10 +3,14 @@
  * export file (JSON, for sync and backup) or for other tools (BibTeX, CSV, Markdown).
  *
  * Reading is allowed outside the background (extension pages share the database origin), so exports
- * are built in the library page: a 50,000-paper export never crosses the message channel.
+ * are built in the library page: a 50,000-paper export never crosses the message channel. The library
+ * page already holds every annotation and paper in memory (LibraryStore), so its exports read only the
+ * small tables from IndexedDB (see `RecordSource`).
  */
 import type { MarginsDB } from '@/lib/db/schema';
 import { SCHEMA_VERSION } from '@/lib/db/schema';
+import type { LibraryRecords } from '@/lib/library/store';
+import type { Annotation, Paper } from '@/lib/model';
 import type { Settings } from '@/lib/settings';
 import { toBibtex } from './bibtex';
 import { toCsv } from './csv';
@@ -42,8 +46,58 @@ const DEVICE_META_KEY = 'deviceId';
 /** Let the page paint (the progress bar) between the steps of a long export. */
 const yieldToUi = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
+/**
+ * Where an export reads the two large tables (annotations, papers) from: the database, or the records
+ * the library page keeps in memory. The small tables (aliases, tag colours, note history, meta) are
+ * always read from the database.
+ */
+export interface RecordSource {
+  /** The annotations a filter selects, blank ones included (their tombstones must travel). */
+  annotations(filter: ExportFilter): Promise<Annotation[]>;
+  /** The paper records of these ids (those that exist), or every paper record. */
+  papers(ids: string[] | 'all'): Promise<Paper[]>;
+}
+
+/** Read from the database (inside the caller's transaction, when there is one). */
+export function databaseRecords(db: MarginsDB): RecordSource {
+  return {
+    annotations: (filter) =>
+      filter.kind === 'all'
+        ? db.annotations.toArray()
+        : filter.kind === 'starred'
+          ? db.annotations.where('starred').equals(1).toArray()
+          : db.annotations.where('tagList').equals(filter.tag).toArray(),
+    papers: async (ids) => (ids === 'all' ? db.papers.toArray() : (await db.papers.bulkGet(ids)).filter((p) => !!p)),
+  };
+}
+
+/** Read from records already in memory; selects what the database's indexes would. */
+export function memoryRecords(records: LibraryRecords): RecordSource {
+  return {
+    annotations: async (filter) => {
+      const all = [...records.annotations.values()];
+      if (filter.kind === 'all') return all;
+      return filter.kind === 'starred' ? all.filter((a) => a.starred === 1) : all.filter((a) => a.tagList.includes(filter.tag));
+    },
+    papers: async (ids) => {
+      if (ids === 'all') return [...records.papers.values()];
+      const out: Paper[] = [];
+      for (const id of ids) {
+        const p = records.papers.get(id);
+        if (p) out.push(p);
+      }
+      return out;
+    },
+  };
+}
+
 /** Read the synced state of the whole library, or of the papers a filter selects. */
-export async function readState(db: MarginsDB, filter: ExportFilter = { kind: 'all' }, onProgress?: ProgressFn): Promise<SyncState> {
+export async function readState(
+  db: MarginsDB,
+  filter: ExportFilter = { kind: 'all' },
+  onProgress?: ProgressFn,
+  records: RecordSource = databaseRecords(db),
+): Promise<SyncState> {
   const steps = 5;
   let done = 0;
   // The reads run side by side in one transaction (one consistent snapshot); each reports when done.
@@ -54,15 +108,9 @@ export async function readState(db: MarginsDB, filter: ExportFilter = { kind: 'a
     });
   onProgress?.(0, steps, 'Reading the library');
   return db.transaction('r', [db.annotations, db.papers, db.aliases, db.tagMeta, db.noteHistory], async () => {
-    const annotationsRead =
-      filter.kind === 'all'
-        ? db.annotations.toArray()
-        : filter.kind === 'starred'
-          ? db.annotations.where('starred').equals(1).toArray()
-          : db.annotations.where('tagList').equals(filter.tag).toArray();
     const [annotations, allPapers, allAliases, history, metas] = await Promise.all([
-      step(annotationsRead),
-      filter.kind === 'all' ? step(db.papers.toArray()) : Promise.resolve(null),
+      step(records.annotations(filter)),
+      filter.kind === 'all' ? step(records.papers('all')) : Promise.resolve(null),
       filter.kind === 'all' ? step(db.aliases.toArray()) : Promise.resolve(null),
       step(db.noteHistory.toArray()),
       step(db.tagMeta.toArray()),
@@ -71,7 +119,7 @@ export async function readState(db: MarginsDB, filter: ExportFilter = { kind: 'a
     for (const a of annotations) state.annotations.set(a.id, canonicalAnnotation(a));
     const ids = [...state.annotations.keys()];
     const idSet = new Set(ids);
-    const papers = allPapers ?? (await step(db.papers.bulkGet(ids))).filter((p) => !!p);
+    const papers = allPapers ?? (await step(records.papers(ids)));
     for (const p of papers) state.papers.set(p.id, canonicalPaper(p));
     const aliases = allAliases ?? (await step(db.aliases.where('id').anyOf(ids).toArray()));
     for (const a of aliases) state.aliases.set(a.alias, a.id);
@@ -126,23 +174,34 @@ const LIST_KEYS = ['papers', 'annotations', 'aliases', 'tagMeta', 'noteHistory']
  * a reader with a text editor) can diff line by line.
  */
 export function serializeExportFile(file: ExportFile): string {
+  return serializeExportParts(file).join('');
+}
+
+/**
+ * The same text in pieces: one string per record and one per line break, in order. A Blob of the
+ * pieces is built about twice as fast as one of the joined 30 MB text (in Chromium, one character
+ * outside Latin-1 makes a joined string two bytes per character; each record's own string stays one
+ * byte per character unless the record itself has such a character). One stringify per record, too,
+ * is faster in Chromium than one per list.
+ */
+export function serializeExportParts(file: ExportFile): string[] {
   const { papers, annotations, aliases, tagMeta, noteHistory, settings, ...header } = file;
   const lists = { papers, annotations, aliases, tagMeta, noteHistory };
   const parts: string[] = [JSON.stringify(header).slice(0, -1)];
   for (const key of LIST_KEYS) {
     const items = lists[key] as unknown[];
-    // One native stringify per list (much faster than one per record), then a line break between
-    // records. Every record of a list starts with the same key (`{"id":`, `{"alias":`, `{"name":`), and
-    // `},{"id":` occurs only between records: records hold no lists of objects, a raw quote inside
-    // text is always escaped, and a string's closing quote is never followed by a key's letters.
-    const first = items.length ? Object.keys(items[0] as object)[0] : '';
-    const boundary = `},{${JSON.stringify(first)}:`;
-    const body = items.length ? `\n${JSON.stringify(items).slice(1, -1).replaceAll(boundary, `},\n{${JSON.stringify(first)}:`)}\n` : '';
-    parts.push(`,\n${JSON.stringify(key)}:[${body}]`);
+    parts.push(`,\n${JSON.stringify(key)}:[`);
+    if (items.length) {
+      parts.push('\n');
+      const last = items.length - 1;
+      for (let i = 0; i < last; i++) parts.push(JSON.stringify(items[i]), ',\n');
+      parts.push(JSON.stringify(items[last]), '\n');
+    }
+    parts.push(']');
   }
   if (settings) parts.push(`,\n"settings":${JSON.stringify(settings)}`);
   parts.push('}\n');
-  return parts.join('');
+  return parts;
 }
 
 /** A paper as a reading list shows it: current values only. */
@@ -174,6 +233,8 @@ export function readingEntries(state: SyncState): ReadingEntry[] {
 export interface ExportOptions {
   format: ExportFormat;
   filter: ExportFilter;
+  /** The annotations and papers already in memory (the library page's); read from the database when absent. */
+  records?: LibraryRecords | null;
   settings?: Partial<Settings>;
   app?: string;
   now?: number;
@@ -181,7 +242,10 @@ export interface ExportOptions {
 }
 
 export interface ExportOutput {
-  text: string;
+  /** The file's text (joined from `parts` when first read). */
+  readonly text: string;
+  /** The same text in pieces, for a Blob (see `serializeExportParts`). */
+  parts: readonly string[];
   filename: string;
   mime: string;
   /** Papers in the file (annotations, tombstones included for JSON). */
@@ -205,11 +269,12 @@ export function exportFilename(format: ExportFormat, filter: ExportFilter, now: 
 export async function exportLibrary(db: MarginsDB, opts: ExportOptions): Promise<ExportOutput> {
   const now = opts.now ?? Date.now();
   const progress = opts.onProgress;
-  const state = await readState(db, opts.filter, progress && ((d, t, l) => progress(d, t + 1, l)));
+  const source = opts.records ? memoryRecords(opts.records) : databaseRecords(db);
+  const state = await readState(db, opts.filter, progress && ((d, t, l) => progress(d, t + 1, l)), source);
   progress?.(5, 6, 'Writing the file');
   await yieldToUi();
   const mime = EXTENSIONS[opts.format][1];
-  let text: string;
+  let parts: string[];
   let count: number;
   if (opts.format === 'json') {
     const device = (await db.meta.get(DEVICE_META_KEY))?.value;
@@ -220,18 +285,28 @@ export async function exportLibrary(db: MarginsDB, opts: ExportOptions): Promise
       settings: opts.settings,
       app: opts.app,
     });
-    text = serializeExportFile(file);
+    parts = serializeExportParts(file);
     count = file.annotations.length;
   } else {
     const entries = readingEntries(state);
     count = entries.length;
-    text =
+    parts = [
       opts.format === 'bibtex'
         ? toBibtex(entries)
         : opts.format === 'csv'
           ? toCsv(entries)
-          : toMarkdown(entries, { filter: opts.filter, exportedAt: now });
+          : toMarkdown(entries, { filter: opts.filter, exportedAt: now }),
+    ];
   }
   progress?.(6, 6, 'Done');
-  return { text, filename: exportFilename(opts.format, opts.filter, now), mime, count };
+  let text: string | undefined;
+  return {
+    get text() {
+      return (text ??= parts.join(''));
+    },
+    parts,
+    filename: exportFilename(opts.format, opts.filter, now),
+    mime,
+    count,
+  };
 }

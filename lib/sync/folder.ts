@@ -13,6 +13,7 @@
  */
 import Dexie, { type EntityTable } from 'dexie';
 import type { MarginsDB } from '@/lib/db/schema';
+import type { LibraryRecords } from '@/lib/library/store';
 import type { Settings } from '@/lib/settings';
 import { exportLibrary } from './export';
 import { readImportFile } from './format';
@@ -98,6 +99,8 @@ export interface FolderSyncDeps {
   importFile(file: unknown): Promise<ImportSummary>;
   settings?: Partial<Settings>;
   now?: () => number;
+  /** The annotations and papers the page holds in memory (see SyncPanel's `records`). */
+  records?: () => Promise<LibraryRecords | null>;
 }
 
 export interface FolderSyncResult {
@@ -135,7 +138,15 @@ export async function syncFolderOnce(dir: SyncDirectoryHandle, deps: FolderSyncD
     // Someone replaced the file since we read it: merge that first.
     const again = await readIfPresent(dir);
     if (again && file && again.lastModified !== file.lastModified) continue;
-    const { text } = await exportLibrary(deps.db, { format: 'json', filter: { kind: 'all' }, settings: deps.settings, now: now() });
+    const { text } = await exportLibrary(deps.db, {
+      format: 'json',
+      filter: { kind: 'all' },
+      settings: deps.settings,
+      now: now(),
+      // After a merge, read the database itself: the import was written by the background, and the
+      // page's copy learns of it through a broadcast that is not ordered with the background's answer.
+      records: merged ? null : await deps.records?.(),
+    });
     const handle = await dir.getFileHandle(SYNC_FILE_NAME, { create: true });
     const writable = await handle.createWritable();
     await writable.write(text);

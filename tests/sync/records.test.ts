@@ -1,0 +1,146 @@
+/**
+ * Exports built from the library page's records in memory (LibraryStore.records) instead of the
+ * database: the same bytes, and never missing a write that completed before the export started.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as repo from '@/lib/db/repository';
+import type { MarginsDB } from '@/lib/db/schema';
+import { LibraryStore } from '@/lib/library/store';
+import { type ExportFormat, exportLibrary } from '@/lib/sync/export';
+import { type ExportFilter, parseExportText } from '@/lib/sync/format';
+import { applyImport } from '@/lib/sync/import';
+import { buildExportFile, serializeExportFile } from '@/lib/sync/export';
+import { stateFromFile } from '@/lib/sync/merge';
+import { generateLibrary } from '../library/seed';
+import { dropDb, freshDb } from './helpers';
+
+const NOW = Date.UTC(2025, 5, 1);
+const SETTINGS = { shortcuts: true, exportReminderDays: 7 };
+
+let db: MarginsDB;
+let store: LibraryStore;
+let ids: string[];
+
+/**
+ * A generated library (400 papers, 40 tags, colours), then what a library collects over time: aliases,
+ * removed tags, unstarred papers, papers deleted down to their tombstones, and note texts kept in the
+ * history by an import from another device.
+ */
+beforeEach(async () => {
+  db = freshDb();
+  const lib = generateLibrary({ papers: 400, tags: 40, seed: 11, now: NOW });
+  await db.papers.bulkPut(lib.papers);
+  await db.annotations.bulkPut(lib.annotations);
+  await db.tagMeta.bulkPut(lib.tagMeta);
+  ids = lib.annotations.map((a) => a.id);
+  const withTag = lib.annotations.filter((a) => a.tagList.length).slice(0, 40);
+  await repo.applyEdits(db, withTag.map((a) => ({ id: a.id, removeTags: [a.tagList[0]] })));
+  await repo.applyEdits(db, lib.annotations.filter((a) => a.starred).slice(0, 30).map((a) => ({ id: a.id, star: false })));
+  await repo.deletePapers(db, ids.slice(100, 120));
+  const arxiv = lib.papers.filter((p) => p.id.startsWith('arxiv:')).slice(0, 5);
+  await repo.applyEdits(db, arxiv.map((p, i) => ({ id: p.id, paper: { ...p, aliases: [`doi:10.9999/alias.${i}`] } })));
+  await repo.setTagColor(db, lib.tags[1], '#123456');
+  // Another device's older notes on ten papers: they lose, and are kept in the note history.
+  const c = { t: NOW - 10 * 365 * 86_400_000, d: 'otherdevice' };
+  const annotations = ids.slice(0, 10).map((id) => ({ id, tags: {}, note: { v: `older text on ${id}`, c }, createdAt: c.t }));
+  await applyImport(db, buildExportFile(stateFromFile({ papers: [], annotations, aliases: [], tagMeta: [], noteHistory: [] }), { filter: { kind: 'all' }, device: 'otherdevice', exportedAt: c.t }));
+  expect(await db.noteHistory.count()).toBeGreaterThan(0);
+  expect(await db.aliases.count()).toBe(5);
+  store = new LibraryStore(db);
+  await store.start({ firstPage: false });
+});
+
+afterEach(async () => {
+  store.stop();
+  await dropDb(db);
+});
+
+const exportBoth = async (format: ExportFormat, filter: ExportFilter) => {
+  const opts = { format, filter, settings: SETTINGS, now: NOW };
+  const fromDb = await exportLibrary(db, opts);
+  const fromMemory = await exportLibrary(db, { ...opts, records: await store.records() });
+  return { fromDb, fromMemory };
+};
+
+describe('export from the records in memory', () => {
+  it('gives the same bytes as from the database, in every format and filter', async () => {
+    const tag = (await db.annotations.orderBy('tagList').uniqueKeys())[3] as string;
+    const filters: ExportFilter[] = [{ kind: 'all' }, { kind: 'starred' }, { kind: 'tag', tag }];
+    for (const filter of filters) {
+      for (const format of ['json', 'bibtex', 'csv', 'markdown'] as const) {
+        const { fromDb, fromMemory } = await exportBoth(format, filter);
+        expect(fromMemory.text, `${format} ${JSON.stringify(filter)}`).toBe(fromDb.text);
+        expect(fromMemory.parts.join('')).toBe(fromDb.text);
+        expect(fromMemory.count).toBe(fromDb.count);
+      }
+    }
+    // The whole-library file has what the list hides: papers with only tombstones, and the history.
+    const file = parseExportText((await exportBoth('json', { kind: 'all' })).fromMemory.text);
+    expect(file.annotations).toHaveLength(400);
+    const deleted = file.annotations.find((a) => a.id === ids[100])!;
+    expect(Object.values(deleted.tags).every((t) => !t.v) && !deleted.star?.v && !deleted.note?.v).toBe(true);
+    expect(store.getSnapshot().byId.has(ids[100])).toBe(false);
+    expect(file.noteHistory.length).toBeGreaterThan(0);
+    expect(file.aliases).toHaveLength(5);
+  });
+
+  it('has every write that completed before the export started, without waiting for the list to catch up', async () => {
+    const id = ids[7];
+    // Each write is followed at once by the export: nothing in between lets the store read it on its own.
+    await repo.applyEdits(db, [{ id, note: 'written just before the export' }]);
+    let file = parseExportText((await exportLibrary(db, { format: 'json', filter: { kind: 'all' }, records: await store.records() })).text);
+    expect(file.annotations.find((a) => a.id === id)?.note?.v).toBe('written just before the export');
+
+    // A paper's metadata alone (a listing showed it again, with a longer title).
+    const paper = (await db.papers.get(id))!;
+    await repo.applyEdits(db, [{ id, paper: { ...paper, title: `${paper.title}: the long version` } }]);
+    file = parseExportText((await exportLibrary(db, { format: 'json', filter: { kind: 'all' }, records: await store.records() })).text);
+    expect(file.papers.find((p) => p.id === id)?.title).toBe(`${paper.title}: the long version`);
+
+    // A new paper, a deletion and a bulk edit.
+    await repo.applyEdits(db, [{ id: 'arxiv:2601.00001', star: true, paper: { id: 'arxiv:2601.00001', title: 'Brand new', authors: [], links: {}, site: 'arxiv' } }]);
+    await repo.deletePapers(db, [ids[8]]);
+    await repo.bulkEdit(db, ids.slice(200, 300), { addTags: ['bulk-added'] });
+    const out = await exportLibrary(db, { format: 'json', filter: { kind: 'all' }, records: await store.records(), now: NOW, settings: SETTINGS });
+    file = parseExportText(out.text);
+    expect(file.annotations.find((a) => a.id === 'arxiv:2601.00001')?.star?.v).toBe(true);
+    expect(file.papers.find((p) => p.id === 'arxiv:2601.00001')?.title).toBe('Brand new');
+    expect(file.annotations.find((a) => a.id === ids[8])?.note?.v ?? '').toBe('');
+    expect(file.annotations.filter((a) => a.tags['bulk-added']?.v)).toHaveLength(100);
+    // And still byte for byte what the database gives.
+    expect(out.text).toBe((await exportLibrary(db, { format: 'json', filter: { kind: 'all' }, now: NOW, settings: SETTINGS })).text);
+  });
+
+  it('follows a table replaced as a whole (a full reload) before exporting', async () => {
+    await db.annotations.clear();
+    const file = parseExportText((await exportLibrary(db, { format: 'json', filter: { kind: 'all' }, records: await store.records() })).text);
+    expect(file.annotations).toEqual([]);
+    expect(file.papers.length).toBe(400);
+  });
+
+  it('waits for the full load when asked during it, and has no records when never started', async () => {
+    const fresh = new LibraryStore(db);
+    expect(await fresh.records()).toBeNull();
+    void fresh.start();
+    const records = await fresh.records();
+    expect(records?.annotations.size).toBe(400);
+    expect(records?.papers.size).toBe(400);
+    fresh.stop();
+  });
+
+  it('hands out a copy: later writes do not change records already handed out', async () => {
+    const records = (await store.records())!;
+    const before = records.annotations.get(ids[0]);
+    await repo.applyEdits(db, [{ id: ids[0], note: 'changed later' }]);
+    await store.settled();
+    expect(records.annotations.get(ids[0])).toBe(before);
+    expect((await store.records())!.annotations.get(ids[0])?.note?.v).toBe('changed later');
+  });
+});
+
+describe('serializeExportFile', () => {
+  it('writes what serializeExportParts writes, joined', async () => {
+    const out = await exportLibrary(db, { format: 'json', filter: { kind: 'all' }, now: NOW });
+    expect(serializeExportFile(parseExportText(out.text))).toBe(out.text);
+  });
+});
