@@ -56,7 +56,7 @@ function el<K extends keyof HTMLElementTagNameMap>(
 const NOTE_AUTOSAVE_MS = 400;
 
 export class CardControls {
-  readonly host: HTMLElement;
+  private hostEl: HTMLElement | null = null;
   // Built on first sight (see materialize): shadow roots only for the cards the reader comes near.
   private shadow!: ShadowRoot;
   private bar!: HTMLElement;
@@ -83,11 +83,36 @@ export class CardControls {
     private readonly actions: ControlsActions,
   ) {
     this.view = view;
-    this.host = document.createElement('span');
-    this.host.setAttribute('data-margins-ui', '');
-    // Inline style beats a page's `* { all: unset }`; the rest of our CSS is inside the shadow root.
-    // position/z-index: above overlays some sites stretch over a card (Bootstrap's stretched-link), so clicks reach us.
-    this.host.setAttribute('style', 'all: initial; display: inline-block; position: relative; z-index: 2;');
+  }
+
+  /**
+   * The element that carries the shadow root, made when the card first comes near the viewport: a
+   * 2,000-entry listing makes about twenty, not 2,000.
+   */
+  get host(): HTMLElement {
+    if (!this.hostEl) {
+      const host = (this.hostEl = document.createElement('span'));
+      host.setAttribute('data-margins-ui', '');
+      // Inline style beats a page's `* { all: unset }`; the rest of our CSS is inside the shadow root.
+      // position/z-index: above overlays some sites stretch over a card (Bootstrap's stretched-link), so clicks reach us.
+      // line-height 0 and negative block margins: the host counts as ~10 px in its line, so a one-row bar never
+      // makes the card's line taller (which would move every card below it: on a 2,000-entry listing that
+      // is a relayout and repaint of the whole page); a bar that wraps does grow the line, so nothing overlaps.
+      host.setAttribute(
+        'style',
+        'all: initial; display: inline-block; position: relative; z-index: 2; line-height: 0; vertical-align: middle; margin-block: -4px;',
+      );
+    }
+    return this.hostEl;
+  }
+
+  /** Take the controls out of the page (if they were ever put there). */
+  detach(): void {
+    this.hostEl?.remove();
+  }
+
+  get isInPage(): boolean {
+    return !!this.hostEl?.isConnected;
   }
 
   get isBuilt(): boolean {

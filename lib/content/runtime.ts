@@ -14,7 +14,7 @@ import type { DetectedCard, SiteAdapter } from '@/lib/sites/types';
 import { applySeenAttribute, applyStateAttributes, clearCardRoot, markCardRoot } from './card-state';
 import { CardControls } from './controls';
 import { installKeyboard } from './keyboard';
-import { PAGE_CSS } from './styles';
+import { type ListingMode, pageCss } from './styles';
 
 /** A paper first shown within this window still counts as new (so a reload keeps the marks). */
 const NEW_WINDOW_MS = 30 * 60 * 1000;
@@ -60,6 +60,7 @@ export class MarginsPage {
     { rootMargin: MATERIALIZE_MARGIN },
   );
   private observed: Element | null = null;
+  private pageStyle: HTMLStyleElement | null = null;
   private rescanTimer: number | undefined;
   private scanning = false;
   private rescanRequested = false;
@@ -94,20 +95,26 @@ export class MarginsPage {
   }
 
   private injectPageStyles(): void {
-    const style = document.createElement('style');
+    const style = (this.pageStyle = document.createElement('style'));
     style.setAttribute('data-margins-ui', '');
-    style.textContent = PAGE_CSS;
+    style.textContent = pageCss([]);
     (document.head ?? document.documentElement).append(style);
     this.ctx.onInvalidated(() => style.remove());
   }
 
   private applySettings(): void {
     const s = this.settings!;
+    const listing = this.isListing();
+    const modes: Record<ListingMode, boolean> = {
+      'dim-starred': listing && s.starredOnListings === 'dim',
+      'hide-starred': listing && s.starredOnListings === 'hide',
+      'dim-seen': listing && s.seenOnListings === 'dim',
+      'hide-seen': listing && s.seenOnListings === 'hide',
+    };
     const html = document.documentElement;
-    html.toggleAttribute('data-margins-dim-starred', s.starredOnListings === 'dim' && this.isListing());
-    html.toggleAttribute('data-margins-hide-starred', s.starredOnListings === 'hide' && this.isListing());
-    html.toggleAttribute('data-margins-dim-seen', s.seenOnListings === 'dim' && this.isListing());
-    html.toggleAttribute('data-margins-hide-seen', s.seenOnListings === 'hide' && this.isListing());
+    for (const [mode, on] of Object.entries(modes)) html.toggleAttribute(`data-margins-${mode}`, on);
+    const css = pageCss((Object.keys(modes) as ListingMode[]).filter((m) => modes[m]));
+    if (this.pageStyle && this.pageStyle.textContent !== css) this.pageStyle.textContent = css;
     for (const m of this.mounted.values()) m.controls.setNew(m.isNew && s.markNew);
   }
 
@@ -227,13 +234,16 @@ export class MarginsPage {
     for (const card of detected) {
       const existing = this.mounted.get(card.root);
       // Already handled, unless a re-render took our controls out of a card that still stands.
-      if (existing && existing.card.id === card.id && (!existing.shown || existing.controls.host.isConnected)) continue;
+      if (existing && existing.card.id === card.id && (!existing.shown || existing.controls.isInPage)) continue;
       if (existing) this.forget(card.root, existing);
       fresh.push(card);
     }
     this.ordered.length = 0;
     this.observe();
-    // Hand the main thread back to the page between slices: a 2,000-entry listing is never one long task.
+    // Hand the main thread back to the page between slices: a 2,000-entry listing is never one long task
+    // (detection itself is one slice: on a 2,000-entry listing it takes about as long as a slice).
+    await yieldToPage();
+    if (this.ctx.isInvalid) return;
     let sliceStart = performance.now();
     for (const card of fresh) {
       if (performance.now() - sliceStart > SLICE_MS) {
@@ -253,7 +263,6 @@ export class MarginsPage {
   private mount(card: DetectedCard): void {
     const view = this.views.get(card.id) ?? EMPTY_VIEW(card.id);
     const controls = new CardControls(() => card.title || card.id, view, this.actionsFor(card));
-    controls.host.setAttribute('data-margins-for', card.id);
     markCardRoot(card.root, card.id);
     applyStateAttributes(card.root, view);
     const m: MountedCard = { card, controls, isNew: false, shown: false };
@@ -267,7 +276,8 @@ export class MarginsPage {
   /** Put a card's controls in place and build them (near the viewport, or focused by the keyboard). */
   show(m: MountedCard): void {
     this.visibility.unobserve(m.card.root);
-    if (!m.controls.host.isConnected && m.card.mount.anchor.isConnected) {
+    if (!m.controls.isInPage && m.card.mount.anchor.isConnected) {
+      m.controls.host.setAttribute('data-margins-for', m.card.id);
       m.card.mount.anchor.insertAdjacentElement(m.card.mount.position, m.controls.host);
     }
     m.shown = true;
@@ -276,7 +286,7 @@ export class MarginsPage {
 
   private forget(root: Element, m: MountedCard): void {
     this.visibility.unobserve(root);
-    m.controls.host.remove();
+    m.controls.detach();
     if (root.isConnected) clearCardRoot(root);
     this.mounted.delete(root);
     this.byId.get(m.card.id)?.delete(m);

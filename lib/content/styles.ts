@@ -17,26 +17,27 @@ export const CONTROLS_CSS = `
 }
 * { box-sizing: border-box; }
 .bar { display: inline-flex; flex-wrap: wrap; align-items: center; gap: 4px; position: relative;
-  vertical-align: middle; margin-inline-start: .5em; }
+  vertical-align: top; margin-inline-start: .5em; }
+/* One row of the bar is 18 px, no taller than a line of the listings' text (see the host's style in controls.ts). */
 button { font: inherit; color: inherit; background: transparent; border: 1px solid transparent; border-radius: 6px;
-  padding: 1px 6px; cursor: pointer; line-height: 1.5; display: inline-flex; align-items: center; gap: 3px; }
+  padding: 0 6px; cursor: pointer; line-height: 16px; display: inline-flex; align-items: center; gap: 3px; }
 button:hover { background: var(--m-chip); }
 button:focus-visible, input:focus-visible, textarea:focus-visible { outline: 2px solid var(--m-focus); outline-offset: 1px; }
-.star { font-size: 15px; line-height: 1; padding: 2px 4px; color: var(--m-muted); }
+.star { font-size: 15px; line-height: 16px; padding: 0 4px; color: var(--m-muted); }
 .star[aria-pressed="true"] { color: var(--m-star); }
 .chips { display: inline-flex; flex-wrap: wrap; gap: 4px; }
 .chips:empty { display: none; }
 .chip { background: var(--m-chip); border: 1px solid var(--m-border); border-radius: 999px; padding: 0 2px 0 8px;
-  display: inline-flex; align-items: center; gap: 2px; max-width: 16em; }
+  display: inline-flex; align-items: center; gap: 2px; max-width: 16em; line-height: 16px; }
 .chip > span { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.chip > button { padding: 0 4px; border-radius: 999px; color: var(--m-muted); }
+.chip > button { padding: 0 4px; border-radius: 999px; color: var(--m-muted); border: 0; }
 .chip[data-color] { border-color: var(--chip-color); box-shadow: inset 3px 0 0 var(--chip-color); }
 .add, .note-btn { color: var(--m-muted); border: 1px dashed var(--m-border); }
 .note-btn[data-has-note] { border-style: solid; color: var(--m-fg); }
 .snippet { color: var(--m-muted); font-style: italic; max-width: 28em; overflow: hidden; text-overflow: ellipsis;
   white-space: nowrap; cursor: pointer; }
-.tag-input { font: inherit; color: var(--m-fg); background: var(--m-bg); border: 1px solid var(--m-border);
-  border-radius: 6px; padding: 1px 6px; width: 11em; }
+.tag-input { font: inherit; line-height: 16px; color: var(--m-fg); background: var(--m-bg); border: 1px solid var(--m-border);
+  border-radius: 6px; padding: 0 6px; width: 11em; }
 .popover { position: absolute; top: calc(100% + 4px); left: 0; z-index: 2147483647; background: var(--m-bg);
   color: var(--m-fg); border: 1px solid var(--m-border); border-radius: 8px; box-shadow: var(--m-shadow); }
 .suggestions { list-style: none; margin: 0; padding: 4px; min-width: 11em; max-height: 14em; overflow: auto; }
@@ -61,10 +62,24 @@ button:focus-visible, input:focus-visible, textarea:focus-visible { outline: 2px
  * Styles the content script adds to the page itself: only selectors on our own attributes. A card whose
  * root has a leading sibling of its own (arXiv's dt before the dd) takes that sibling along.
  */
-export const PAGE_CSS = `
-[data-margins-focused] { outline: 2px solid #0969da !important; outline-offset: 2px; border-radius: 4px; }
-html[data-margins-dim-starred] [data-margins-starred], html[data-margins-dim-starred] dt:has(+ [data-margins-starred]),
-html[data-margins-dim-seen] [data-margins-seen="seen"], html[data-margins-dim-seen] dt:has(+ [data-margins-seen="seen"]) { opacity: .45; }
-html[data-margins-hide-starred] [data-margins-starred], html[data-margins-hide-starred] dt:has(+ [data-margins-starred]),
-html[data-margins-hide-seen] [data-margins-seen="seen"], html[data-margins-hide-seen] dt:has(+ [data-margins-seen="seen"]) { display: none !important; }
-`;
+export type ListingMode = 'dim-starred' | 'hide-starred' | 'dim-seen' | 'hide-seen';
+
+const MODE_RULES: Record<ListingMode, string> = {
+  'dim-starred': 'html[data-margins-dim-starred] [data-margins-starred], html[data-margins-dim-starred] dt:has(+ [data-margins-starred]) { opacity: .45; }',
+  'hide-starred':
+    'html[data-margins-hide-starred] [data-margins-starred], html[data-margins-hide-starred] dt:has(+ [data-margins-starred]) { display: none !important; }',
+  'dim-seen': 'html[data-margins-dim-seen] [data-margins-seen="seen"], html[data-margins-dim-seen] dt:has(+ [data-margins-seen="seen"]) { opacity: .45; }',
+  'hide-seen':
+    'html[data-margins-hide-seen] [data-margins-seen="seen"], html[data-margins-hide-seen] dt:has(+ [data-margins-seen="seen"]) { display: none !important; }',
+};
+
+/**
+ * The page's stylesheet for the listing modes the reader turned on, and only those: a rule that names an
+ * attribute makes the browser re-check every element that attribute is set on (and, through `:has`, its
+ * neighbours), and a listing sets the seen/starred attributes on 2,000 cards.
+ */
+export function pageCss(modes: Iterable<ListingMode>): string {
+  const rules = ['[data-margins-focused] { outline: 2px solid #0969da !important; outline-offset: 2px; border-radius: 4px; }'];
+  for (const mode of modes) rules.push(MODE_RULES[mode]);
+  return rules.join('\n');
+}
