@@ -8,7 +8,7 @@
  */
 import { parseArxivId, parsePaperUrl } from '@/lib/ids';
 import type { PaperLinks } from '@/lib/model';
-import { type PaperLink, cardsFromLinks, cleanText, compactLinks, headingOf, mountAfter } from './dom';
+import { type PaperLink, cardsFromLinks, cleanText, compactLinks, headingOf, lazyCard, mountAfter } from './dom';
 import type { DetectedCard, SiteAdapter } from './types';
 
 /** Links to a paper page, relative (`/papers/2407.21783`) or absolute. */
@@ -54,7 +54,8 @@ function embeddedPaper(o: Record<string, unknown>): EmbeddedPaper {
   if (Array.isArray(o.authors)) {
     for (const a of o.authors) {
       const name = typeof a === 'string' ? a : a && typeof a === 'object' ? (a as { name?: unknown }).name : undefined;
-      if (typeof name === 'string' && squash(name)) authors.push(squash(name));
+      const clean = typeof name === 'string' ? squash(name) : '';
+      if (clean) authors.push(clean);
     }
   }
   const summary = typeof o.summary === 'string' ? squash(o.summary) : '';
@@ -154,23 +155,23 @@ function detectListing(doc: Document, url: URL): DetectedCard[] {
     if (id) hits.push({ link: a, id });
   }
   if (!hits.length) return [];
-  const { papers } = readEmbedded(doc);
+  // The hydration data is parsed when a card's details are first read (the reader opens the popup or
+  // annotates), not while the page loads: the cards themselves come from the links.
+  let embedded: Embedded | undefined;
+  const metaOf = (id: string) => (embedded ??= readEmbedded(doc)).papers.get(id);
   return cardsFromLinks(hits, boundary, CARD).map(({ root, id, links }) => {
-    const meta = papers.get(id);
     const titleLink = titleLinkOf(links);
     const heading = titleLink.el ? headingOf(titleLink.el, root) : root.querySelector('h1, h2, h3, h4, h5, h6');
-    const title = meta?.title || titleLink.text || cleanText(heading);
-    const abstract = meta?.summary ?? shownAbstract(root, heading);
-    return {
-      id,
-      aliases: [],
-      root,
-      mount: mountAfter(root, heading),
-      title,
-      authors: meta?.authors ?? [],
-      links: compactLinks(hfLinks(id)),
-      ...(abstract ? { abstract } : {}),
-    };
+    return lazyCard({ id, aliases: [], root, mount: mountAfter(root, heading) }, () => {
+      const meta = metaOf(id);
+      const abstract = meta?.summary ?? shownAbstract(root, heading);
+      return {
+        title: meta?.title || titleLink.text || cleanText(heading),
+        authors: meta?.authors ?? [],
+        links: compactLinks(hfLinks(id)),
+        ...(abstract ? { abstract } : {}),
+      };
+    });
   });
 }
 
