@@ -310,4 +310,33 @@ describe('annotate where you read', () => {
     await tab.keyboard.press('Escape');
     expect(await card(tab, id).locator('.snippet').textContent()).toBe('words that must not be lost.');
   });
+
+  it('never makes a listing taller: a card line with its controls (star, two tags, a note) is as tall as without', async () => {
+    const tab = await b.open(LISTING);
+    await waitForCards(tab, 111);
+    const roots = await cardRoots(tab);
+    const far = roots[100].id; // ~10,000 px down, followed by another card
+    // The dt line (arXiv id and links) the controls go into, and where the card below it starts.
+    const geometry = (id: string) =>
+      tab.locator(`[data-margins-id="${id}"]`).evaluate((dd) => ({
+        line: dd.previousElementSibling!.getBoundingClientRect().height,
+        next: (dd.nextElementSibling?.getBoundingClientRect().top ?? 0) - dd.getBoundingClientRect().top,
+      }));
+    expect(await controlHosts(tab)).not.toContain(far); // far below: no controls yet
+    const before = await geometry(far);
+    const controls = await revealCard(tab, far);
+    await controls.getByRole('button', { name: /^Star/ }).click();
+    for (const tag of ['layout', 'shift']) {
+      await controls.getByRole('button', { name: /^Add a tag/ }).click();
+      await tab.keyboard.type(tag);
+      await tab.keyboard.press('Enter');
+      await tab.keyboard.press('Escape');
+    }
+    await controls.getByRole('button', { name: /^Add a note/ }).click();
+    await tab.keyboard.type('A short note.');
+    await tab.keyboard.press('Escape');
+    await expect.poll(() => controls.locator('.chip').count()).toBe(2);
+    expect(await geometry(far)).toEqual(before);
+    await tab.close();
+  });
 });
