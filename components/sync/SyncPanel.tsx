@@ -184,7 +184,7 @@ export function SyncPanel(props: SyncPanelProps) {
       await run('Checking the file', async (report) => {
         const file = await readImportFile(picked);
         report({ label: `Comparing ${plural(file.annotations.length, 'paper')} with your library` });
-        const { summary, toSend } = await prepareImport(db, file);
+        const { summary, toSend } = await prepareImport(db, file, await records?.());
         const settingsDiffer = differingSettings(file, await loadSettings());
         setImportState({ kind: 'preview', fileName: picked.name, file, toSend, summary, settingsDiffer });
       });

@@ -2,13 +2,16 @@
  * Import: validate the whole file (format.ts), plan the merge against what this database holds
  * (the preview), then apply the plan in ONE transaction (all or nothing).
  *
- * The preview runs in the library page (reads are allowed there); the apply runs in the background,
- * the only writer, which re-validates the file and re-plans against the CURRENT database inside the
- * transaction, so an edit made between preview and confirm is merged, not overwritten.
+ * The preview runs in the library page (reads are allowed there), against the records the page holds
+ * in memory when it has them; the apply runs in the background, the only writer, which re-validates
+ * the file and re-plans against the CURRENT database inside the transaction, so an edit made between
+ * preview and confirm is merged, not overwritten.
  */
 import type { MarginsDB, NoteHistoryEntry } from '@/lib/db/schema';
+import { readByKeys } from '@/lib/db/read';
 import { observeClock } from '@/lib/db/repository';
-import { type Annotation, type AnnotationView, deriveAnnotation, viewOf } from '@/lib/model';
+import type { LibraryRecords } from '@/lib/library/store';
+import { type Annotation, type AnnotationView, type Paper, deriveAnnotation, viewOf } from '@/lib/model';
 import { type ExportFile, type FileHistoryEntry, type FilePaper, parseExportData } from './format';
 import {
   type SyncState,
@@ -96,11 +99,18 @@ export interface ImportPlan {
   needed: { annotations: Set<string>; papers: Set<string>; aliases: Set<string>; tagMeta: Set<string>; history: Set<string> };
 }
 
-/** The local records an import touches, plus the row numbers of their history entries. */
+/**
+ * The local records an import touches, plus the row numbers of their history entries. Papers: those
+ * the file has metadata for, and those of annotations new to this library (a paper seen on a listing
+ * but never annotated counts as updated, not added); `fillConflictTitles` finds the other titles.
+ */
 export interface LocalSlice {
   state: SyncState;
   historySeq: Map<string, number>;
-  /** Every tag in use in this library (to tell which tags the import creates). */
+  /**
+   * Tags in use in this library (to tell which tags the import creates): at least those the file
+   * sets on some paper, the only ones planImport asks about.
+   */
   tagsInUse: Set<string>;
   /** Raw stored annotations (for createdAt and to keep fields we do not sync). */
   stored: Map<string, Annotation>;
@@ -188,6 +198,8 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
 
   for (const [id, inc] of incoming.annotations) {
     const mine = local.state.annotations.get(id);
+    // The same record on both sides (most of a usual sync): the merge is the record, nothing changes.
+    if (mine && sameAnnotation(mine, inc)) continue;
     const { merged, lostNotes } = mergeAnnotation(mine, inc);
     for (const h of lostNotes) if (keepHistory(h, true)) plan.needed.annotations.add(id);
     if (!mine) touched.add(id);
@@ -244,6 +256,7 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
 
   for (const [id, p] of incoming.papers) {
     const mine = local.state.papers.get(id);
+    if (mine && samePaper(mine, p)) continue;
     const merged = mergePaper(mine, p);
     if (!mine || !samePaper(mine, merged)) {
       plan.papers.push(merged);
@@ -296,23 +309,31 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
 // ---------------------------------------------------------------------------------------------------
 // Reading the local side
 
-/** Read the local records that an incoming state touches. Run inside a transaction for a snapshot. */
-export async function readLocalSlice(db: MarginsDB, incoming: SyncState): Promise<LocalSlice> {
+/**
+ * Read the local records that an incoming state touches. Run inside a transaction for a snapshot.
+ * Annotations and papers come from `records` when given (the library page's copy in memory, for the
+ * preview), else from the database; the small tables always from the database.
+ */
+export async function readLocalSlice(db: MarginsDB, incoming: SyncState, records?: LibraryRecords | null): Promise<LocalSlice> {
   const state = emptyState();
   const stored = new Map<string, Annotation>();
   const annIds = [...incoming.annotations.keys()];
-  const anns = await readMany(db.annotations, annIds, (a) => a.id);
+  // Also the annotations of papers the file has metadata for but no annotation: a paper this library
+  // annotated is updated, not added, by the import.
+  const readIds = annIds.concat([...incoming.papers.keys()].filter((id) => !incoming.annotations.has(id)));
+  const anns = records ? readIds.map((id) => records.annotations.get(id)) : await readByKeys(db.annotations, readIds, (a) => a.id);
   anns.forEach((a) => {
     if (!a) return;
     stored.set(a.id, a);
     state.annotations.set(a.id, canonicalAnnotation(a));
   });
-  // Papers of every id the file names: the preview shows the titles of papers the file has no metadata for.
-  const paperIds = [...new Set([...incoming.papers.keys(), ...annIds])];
-  const papers = await readMany(db.papers, paperIds, (p) => p.id);
+  // Papers the file has metadata for (to merge), and those of annotations new here (to count them).
+  const paperIds = [...incoming.papers.keys()];
+  for (const id of annIds) if (!stored.has(id) && !incoming.papers.has(id)) paperIds.push(id);
+  const papers = records ? paperIds.map((id) => records.papers.get(id)) : await readByKeys(db.papers, paperIds, (p) => p.id);
   papers.forEach((p) => p && state.papers.set(p.id, canonicalPaper(p)));
   const aliasKeys = [...incoming.aliases.keys()];
-  const aliases = await readMany(db.aliases, aliasKeys, (a) => a.alias);
+  const aliases = await readByKeys(db.aliases, aliasKeys, (a) => a.alias);
   aliases.forEach((a) => a && state.aliases.set(a.alias, a.id));
   const metas = await db.tagMeta.bulkGet([...incoming.tagMeta.keys()]);
   metas.forEach((m) => m && state.tagMeta.set(m.name, canonicalTagMeta(m)));
@@ -329,27 +350,42 @@ export async function readLocalSlice(db: MarginsDB, incoming: SyncState): Promis
     state.noteHistory.set(key, existing ? mergeHistoryEntry(existing, entry) : entry);
     if (!historySeq.has(key) && row.seq !== undefined) historySeq.set(key, row.seq);
   }
-  const tagsInUse = new Set((await db.annotations.orderBy('tagList').uniqueKeys()) as string[]);
-  return { state, historySeq, tagsInUse, stored };
+  return { state, historySeq, tagsInUse: await tagsInUse(db, incoming, records), stored };
 }
 
 /**
- * Records by key. A file usually names most of the library (a whole-library export): then one
- * sequential read of the table beats tens of thousands of single-key reads by far.
+ * Which of the tags the file sets are in use here. One index probe per tag: listing every tag in
+ * use walks the whole tag index (a quarter to half a second at 50,000 papers in Chromium).
  */
-interface ReadableTable<T> {
-  bulkGet(keys: string[]): Promise<(T | undefined)[]>;
-  count(): Promise<number>;
-  toArray(): Promise<T[]>;
+async function tagsInUse(db: MarginsDB, incoming: SyncState, records?: LibraryRecords | null): Promise<Set<string>> {
+  const asked = new Set<string>();
+  for (const a of incoming.annotations.values()) for (const [tag, s] of Object.entries(a.tags)) if (s.v) asked.add(tag);
+  const inUse = new Set<string>();
+  if (records) {
+    for (const a of records.annotations.values()) for (const t of a.tagList) if (asked.has(t)) inUse.add(t);
+    return inUse;
+  }
+  const tags = [...asked];
+  const found = await Promise.all(tags.map((t) => db.annotations.where('tagList').equals(t).limit(1).primaryKeys()));
+  tags.forEach((t, i) => found[i].length && inUse.add(t));
+  return inUse;
 }
 
-async function readMany<T>(table: ReadableTable<T>, keys: string[], keyOf: (row: T) => string): Promise<(T | undefined)[]> {
-  if (keys.length < 1_000) return table.bulkGet(keys);
-  const total = await table.count();
-  if (keys.length * 4 < total) return table.bulkGet(keys);
-  const byKey = new Map<string, T>();
-  for (const row of await table.toArray()) byKey.set(keyOf(row), row);
-  return keys.map((k) => byKey.get(k));
+/**
+ * The titles of listed conflicts on papers whose record the slice did not read (the file has no
+ * metadata for them): what `planImport` would have shown had it read every paper the file names.
+ */
+async function fillConflictTitles(
+  plan: ImportPlan,
+  incoming: SyncState,
+  local: LocalSlice,
+  readPapers: (ids: string[]) => Promise<(Paper | undefined)[]>,
+): Promise<void> {
+  const unread = plan.summary.conflictList.filter((c) => !incoming.papers.get(c.id)?.title && !local.state.papers.has(c.id));
+  if (!unread.length) return;
+  const papers = await readPapers([...new Set(unread.map((c) => c.id))]);
+  const titles = new Map(papers.flatMap((p) => (p ? [[p.id, p.title] as const] : [])));
+  for (const c of unread) c.title = titles.get(c.id) || c.id;
 }
 
 /**
@@ -378,18 +414,23 @@ export interface PreparedImport {
   toSend: ExportFile;
 }
 
-/** The preview: what importing `file` into `db` would do now, and the part of it to send. Read-only. */
-export async function prepareImport(db: MarginsDB, file: ExportFile): Promise<PreparedImport> {
+/**
+ * The preview: what importing `file` into `db` would do now, and the part of it to send. Read-only.
+ * `records`: the annotations and papers as the library page holds them (see LibraryStore.records).
+ */
+export async function prepareImport(db: MarginsDB, file: ExportFile, records?: LibraryRecords | null): Promise<PreparedImport> {
   const incoming = stateFromFile(file);
-  const local = await db.transaction('r', [db.annotations, db.papers, db.aliases, db.tagMeta, db.noteHistory], () =>
-    readLocalSlice(db, incoming),
-  );
-  const plan = planImport(local, incoming);
+  const plan = await db.transaction('r', [db.annotations, db.papers, db.aliases, db.tagMeta, db.noteHistory], async () => {
+    const local = await readLocalSlice(db, incoming, records);
+    const planned = planImport(local, incoming);
+    await fillConflictTitles(planned, incoming, local, async (ids) => (records ? ids.map((id) => records.papers.get(id)) : db.papers.bulkGet(ids)));
+    return planned;
+  });
   return { summary: plan.summary, toSend: minimalFile(file, plan.needed) };
 }
 
-export async function previewImport(db: MarginsDB, file: ExportFile): Promise<ImportSummary> {
-  return (await prepareImport(db, file)).summary;
+export async function previewImport(db: MarginsDB, file: ExportFile, records?: LibraryRecords | null): Promise<ImportSummary> {
+  return (await prepareImport(db, file, records)).summary;
 }
 
 export interface ImportResult {
@@ -407,6 +448,7 @@ export async function applyImport(db: MarginsDB, data: unknown, now = Date.now()
   return db.transaction('rw', [db.annotations, db.papers, db.aliases, db.tagMeta, db.noteHistory, db.meta], async () => {
     const local = await readLocalSlice(db, incoming);
     const plan = planImport(local, incoming, now);
+    await fillConflictTitles(plan, incoming, local, (ids) => db.papers.bulkGet(ids));
     if (plan.annotations.length) await db.annotations.bulkPut(plan.annotations);
     if (plan.papers.length) await db.papers.bulkPut(plan.papers);
     if (plan.aliases.length) await db.aliases.bulkPut(plan.aliases);

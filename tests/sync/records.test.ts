@@ -1,18 +1,20 @@
 /**
- * Exports built from the library page's records in memory (LibraryStore.records) instead of the
- * database: the same bytes, and never missing a write that completed before the export started.
+ * Exports and import previews built from the library page's records in memory (LibraryStore.records)
+ * instead of the database: the same bytes and the same preview, and never missing a write that
+ * completed before the export started.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readByKeys } from '@/lib/db/read';
 import * as repo from '@/lib/db/repository';
 import type { MarginsDB } from '@/lib/db/schema';
 import { LibraryStore } from '@/lib/library/store';
-import { type ExportFormat, exportLibrary } from '@/lib/sync/export';
+import { type ExportFormat, buildExportFile, exportLibrary, readState, serializeExportFile } from '@/lib/sync/export';
 import { type ExportFilter, parseExportText } from '@/lib/sync/format';
-import { applyImport } from '@/lib/sync/import';
-import { buildExportFile, serializeExportFile } from '@/lib/sync/export';
-import { stateFromFile } from '@/lib/sync/merge';
+import { type LocalSlice, applyImport, planImport, prepareImport } from '@/lib/sync/import';
+import { historyKey, stateFromFile } from '@/lib/sync/merge';
 import { generateLibrary } from '../library/seed';
-import { dropDb, freshDb } from './helpers';
+import { LONG, RUNS, dropDb, freshDb, recordsArb } from './helpers';
 
 const NOW = Date.UTC(2025, 5, 1);
 const SETTINGS = { shortcuts: true, exportReminderDays: 7 };
@@ -142,5 +144,75 @@ describe('serializeExportFile', () => {
   it('writes what serializeExportParts writes, joined', async () => {
     const out = await exportLibrary(db, { format: 'json', filter: { kind: 'all' }, now: NOW });
     expect(serializeExportFile(parseExportText(out.text))).toBe(out.text);
+  });
+});
+
+describe('import preview from the records in memory (property test, fake IndexedDB)', () => {
+  const db = freshDb();
+  afterAll(() => dropDb(db));
+  const header = { filter: { kind: 'all' as const }, device: 'a1a1a1a1', exportedAt: 1_700_000_000_000 };
+
+  it('says and sends what the preview from the database does, and what planning against every local record says', async () => {
+    await fc.assert(
+      fc.asyncProperty(recordsArb, recordsArb, async (mine, theirs) => {
+        await Promise.all(db.tables.map((t) => t.clear()));
+        await applyImport(db, buildExportFile(stateFromFile(mine), header));
+        const file = buildExportFile(stateFromFile(theirs), { ...header, device: 'b2b2b2b2' });
+        const memoryStore = new LibraryStore(db);
+        await memoryStore.start({ firstPage: false });
+        const fromMemory = await prepareImport(db, file, await memoryStore.records());
+        memoryStore.stop();
+        const fromDb = await prepareImport(db, file);
+        expect(fromMemory).toEqual(fromDb);
+        // The reference: every local record (every paper, so every title and every "known" paper).
+        const rows = await db.noteHistory.toArray();
+        const full: LocalSlice = {
+          state: await readState(db),
+          historySeq: new Map(rows.map((r) => [historyKey(r), r.seq!])),
+          tagsInUse: new Set((await db.annotations.toArray()).flatMap((a) => a.tagList)),
+          stored: new Map((await db.annotations.toArray()).map((a) => [a.id, a])),
+        };
+        const reference = planImport(full, stateFromFile(file));
+        expect(fromMemory.summary).toEqual(reference.summary);
+      }),
+      { numRuns: RUNS },
+    );
+  }, LONG);
+});
+
+describe('reading many records by key', () => {
+  it('gives the records in the order asked, undefined where none, whether read by key or whole', async () => {
+    const db = freshDb();
+    const lib = generateLibrary({ papers: 2_500, tags: 20, seed: 5, now: NOW });
+    await db.annotations.bulkPut(lib.annotations);
+    const all = lib.annotations.map((a) => a.id);
+    const wanted = [...all.slice(0, 1_200).reverse(), 'arxiv:9999.99999'];
+    const gets: string[] = [];
+    const spy = { bulkGet: (k: string[]) => (gets.push('bulkGet'), db.annotations.bulkGet(k)), count: () => db.annotations.count(), toArray: () => (gets.push('toArray'), db.annotations.toArray()) };
+    const few = await readByKeys(spy, wanted.slice(0, 900), (a) => a.id);
+    const many = await readByKeys(spy, wanted, (a) => a.id);
+    const manyOfBig = await readByKeys(spy, wanted, (a) => a.id, 10_000);
+    expect(gets).toEqual(['bulkGet', 'toArray', 'bulkGet']);
+    expect(few.map((a) => a?.id)).toEqual(wanted.slice(0, 900));
+    expect(many.map((a) => a?.id)).toEqual([...wanted.slice(0, -1), undefined]);
+    expect(manyOfBig).toEqual(many);
+    await dropDb(db);
+  });
+
+  it('lets the store follow an import that changes most of the library (read whole, not key by key)', async () => {
+    const db = freshDb();
+    const lib = generateLibrary({ papers: 2_000, tags: 20, seed: 6, now: NOW });
+    await db.papers.bulkPut(lib.papers);
+    await db.annotations.bulkPut(lib.annotations);
+    const store = new LibraryStore(db);
+    await store.start({ firstPage: false });
+    const c = { t: NOW + 1_000, d: 'otherdevice' };
+    const annotations = lib.annotations.slice(0, 1_500).map((a) => ({ id: a.id, tags: {}, note: { v: `from the other device ${a.id}`, c }, createdAt: a.createdAt }));
+    await applyImport(db, buildExportFile(stateFromFile({ papers: [], annotations, aliases: [], tagMeta: [], noteHistory: [] }), { filter: { kind: 'all' }, device: 'otherdevice', exportedAt: c.t }));
+    const records = (await store.records())!;
+    expect(new Map((await db.annotations.toArray()).map((a) => [a.id, a]))).toEqual(records.annotations);
+    expect(store.getSnapshot().items.filter((i) => i.note.startsWith('from the other device'))).toHaveLength(1_500);
+    store.stop();
+    await dropDb(db);
   });
 });
