@@ -312,11 +312,24 @@ export function parseExportText(text: string): ExportFile {
     const cut = atEnd ? ' It looks cut short (an incomplete download or copy?).' : '';
     throw new ImportError(`This file is not valid JSON, so it is not a complete Margins export.${cut} (${detail}) Nothing was imported.`);
   }
-  return parseExportData(data);
+  return validateExport(data, mayHaveProtoKey(text));
 }
 
 /** Validate already-parsed data (what the background receives) and upgrade it to the current version. */
 export function parseExportData(data: unknown): ExportFile {
+  return validateExport(data, true);
+}
+
+/**
+ * Whether JSON text can hold a "__proto__" key at all: a JSON string that reads "__proto__" is
+ * written either as those very characters or with a \u escape (no other JSON escape gives a letter or
+ * "_"). Most files have neither, and then the walk over every object (findProtoKey) is not needed.
+ */
+function mayHaveProtoKey(text: string): boolean {
+  return text.includes('__proto__') || text.includes('\\u');
+}
+
+function validateExport(data: unknown, checkProtoKeys: boolean): ExportFile {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new ImportError('This is not a Margins export file (it is not a JSON object). Nothing was imported.');
   }
@@ -338,7 +351,7 @@ export function parseExportData(data: unknown): ExportFile {
         'Update Margins on this device, then import it again. Nothing was imported.',
     );
   }
-  const proto = findProtoKey(data);
+  const proto = checkProtoKeys ? findProtoKey(data) : null;
   if (proto !== null) {
     throw new ImportError(
       `This file has a "__proto__" key at ${proto}. No Margins export has one (it is a known way to attack programs that read JSON). Nothing was imported.`,

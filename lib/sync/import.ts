@@ -124,11 +124,20 @@ function describeField(v: unknown): string {
   return String(v ?? '');
 }
 
+export interface PlanOptions {
+  /**
+   * Build the annotation records to write and the views to push (default). The preview needs only
+   * the summary and `needed`: without them it makes 100,000 fewer objects at 50,000 papers.
+   */
+  writes?: boolean;
+}
+
 /**
  * Plan an import: merge each record of the file with the local one and count what changes.
  * Pure (apart from `now`, used only to warn about future clocks).
  */
-export function planImport(local: LocalSlice, incoming: SyncState, now = Date.now()): ImportPlan {
+export function planImport(local: LocalSlice, incoming: SyncState, now = Date.now(), opts: PlanOptions = {}): ImportPlan {
+  const writes = opts.writes ?? true;
   const s: ImportSummary = {
     papersInFile: incoming.annotations.size,
     papersAdded: 0,
@@ -165,6 +174,7 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
   };
   const created = new Set<string>();
   const touched = new Set<string>();
+  let annotationsChanged = 0;
   const historyAdded = new Map<string, FileHistoryEntry>();
 
   /** Keep a text in the note history; true when that changes the history here. */
@@ -243,14 +253,14 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
     }
     if (!mine || !sameAnnotation(mine, merged)) {
       plan.needed.annotations.add(id);
+      annotationsChanged++;
+      if (visible && mine) touched.add(id);
+      if (!writes) continue;
       const stored = local.stored.get(id);
       const next = deriveAnnotation(merged);
       // Keep any field another part of Margins stores on the record that the file does not carry.
       plan.annotations.push(stored ? { ...stored, ...next } : next);
-      if (visible) {
-        plan.changedViews.push(viewOf(next, id));
-        if (mine) touched.add(id);
-      }
+      if (visible) plan.changedViews.push(viewOf(next, id));
     }
   }
 
@@ -297,7 +307,7 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
   s.tagsCreated = [...created].sort();
   s.fieldsChanged = s.starsChanged + s.tagsAdded + s.tagsRemoved + s.notesChanged;
   s.unchanged =
-    !plan.annotations.length &&
+    !annotationsChanged &&
     !plan.papers.length &&
     !plan.aliases.length &&
     !plan.tagMeta.length &&
@@ -422,7 +432,7 @@ export async function prepareImport(db: MarginsDB, file: ExportFile, records?: L
   const incoming = stateFromFile(file);
   const plan = await db.transaction('r', [db.annotations, db.papers, db.aliases, db.tagMeta, db.noteHistory], async () => {
     const local = await readLocalSlice(db, incoming, records);
-    const planned = planImport(local, incoming);
+    const planned = planImport(local, incoming, Date.now(), { writes: false });
     await fillConflictTitles(planned, incoming, local, async (ids) => (records ? ids.map((id) => records.papers.get(id)) : db.papers.bulkGet(ids)));
     return planned;
   });

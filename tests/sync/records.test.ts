@@ -10,7 +10,7 @@ import * as repo from '@/lib/db/repository';
 import type { MarginsDB } from '@/lib/db/schema';
 import { LibraryStore } from '@/lib/library/store';
 import { type ExportFormat, buildExportFile, exportLibrary, readState, serializeExportFile } from '@/lib/sync/export';
-import { type ExportFilter, parseExportText } from '@/lib/sync/format';
+import { type ExportFilter, ImportError, parseExportText } from '@/lib/sync/format';
 import { type LocalSlice, applyImport, planImport, prepareImport } from '@/lib/sync/import';
 import { historyKey, stateFromFile } from '@/lib/sync/merge';
 import { generateLibrary } from '../library/seed';
@@ -144,6 +144,21 @@ describe('serializeExportFile', () => {
   it('writes what serializeExportParts writes, joined', async () => {
     const out = await exportLibrary(db, { format: 'json', filter: { kind: 'all' }, now: NOW });
     expect(serializeExportFile(parseExportText(out.text))).toBe(out.text);
+  });
+});
+
+describe('parseExportText skips the walk for "__proto__" keys only when the text cannot hold one', () => {
+  it('still finds the key written with \\u escapes, and accepts the word inside a text', async () => {
+    const { text } = await exportLibrary(db, { format: 'json', filter: { kind: 'all' }, now: NOW });
+    for (const key of ['\\u005f\\u005fproto\\u005f\\u005f', '__pro\\u0074o__']) {
+      const bad = text.replace('"tags":{', `"tags":{"${key}":{"v":true,"c":{"t":1,"d":"x"}},`);
+      expect(JSON.parse(bad).annotations.some((a: object) => Object.hasOwn((a as { tags: object }).tags, '__proto__'))).toBe(true);
+      expect(() => parseExportText(bad)).toThrow(ImportError);
+      expect(() => parseExportText(bad)).toThrow(/"__proto__" key at annotations\[\d+\]\.tags\./);
+    }
+    const word = JSON.parse(text);
+    word.annotations[0].note = { v: 'a note about __proto__ and \\u escapes', c: { t: 1, d: 'x' } };
+    expect(parseExportText(JSON.stringify(word)).annotations[0].note?.v).toBe('a note about __proto__ and \\u escapes');
   });
 });
 
