@@ -205,6 +205,13 @@ describe('sync between two devices through export files', () => {
     await again.getByTestId('import-nothing').waitFor();
     expect(await again.getByRole('button', { name: 'Import' }).isDisabled()).toBe(true);
 
+    // The library page exports from its own copy of the library in memory: a star given on the
+    // listing (written by the background) just before the click is in the file.
+    const z = await focusCard(listingA, 2);
+    await toggleStar(listingA, z, true);
+    const fileA2 = await exportAll(panelA);
+    expect(stateOf(fileA2.text).annotations.get(z)?.star?.v).toBe(true);
+
     // Nothing left either browser but the listing page itself.
     expect(a.extensionRequests).toEqual([]);
     expect(b.extensionRequests).toEqual([]);
