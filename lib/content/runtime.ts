@@ -29,6 +29,11 @@ const RESCAN_DELAY_MS = 120;
 /** Longest stretch of our work between two yields to the page. */
 const SLICE_MS = 12;
 
+function distanceFromViewport(e: IntersectionObserverEntry): number {
+  const r = e.boundingClientRect;
+  return r.bottom < 0 ? -r.bottom : r.top > innerHeight ? r.top - innerHeight : 0;
+}
+
 function yieldToPage(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
@@ -51,14 +56,20 @@ export class MarginsPage {
   /** Shows each card's controls when the card nears the viewport (a 2,000-entry page shows about 20). */
   private readonly visibility = new IntersectionObserver(
     (entries) => {
-      for (const e of entries) {
-        if (!e.isIntersecting) continue;
+      // Nearest the viewport first: those are the ones the reader sees.
+      const near = entries.filter((e) => e.isIntersecting);
+      near.sort((a, b) => distanceFromViewport(a) - distanceFromViewport(b));
+      for (const e of near) {
         const m = this.mounted.get(e.target);
-        if (m) this.show(m);
+        if (m) this.toShow.add(m);
       }
+      void this.showQueued();
     },
     { rootMargin: MATERIALIZE_MARGIN },
   );
+  /** Cards that came near the viewport, shown a slice at a time (a page's first screen can hold dozens). */
+  private readonly toShow = new Set<MountedCard>();
+  private showing = false;
   private observed: Element | null = null;
   private pageStyle: HTMLStyleElement | null = null;
   private rescanTimer: number | undefined;
@@ -273,8 +284,28 @@ export class MarginsPage {
     set.add(m);
   }
 
+  private async showQueued(): Promise<void> {
+    if (this.showing) return;
+    this.showing = true;
+    try {
+      let sliceStart = performance.now();
+      for (const m of this.toShow) {
+        if (performance.now() - sliceStart > SLICE_MS) {
+          await yieldToPage();
+          if (this.ctx.isInvalid) return;
+          sliceStart = performance.now();
+        }
+        this.toShow.delete(m);
+        if (!m.shown && this.mounted.get(m.card.root) === m) this.show(m);
+      }
+    } finally {
+      this.showing = false;
+    }
+  }
+
   /** Put a card's controls in place and build them (near the viewport, or focused by the keyboard). */
   show(m: MountedCard): void {
+    this.toShow.delete(m);
     this.visibility.unobserve(m.card.root);
     if (!m.controls.isInPage && m.card.mount.anchor.isConnected) {
       m.controls.host.setAttribute('data-margins-for', m.card.id);
