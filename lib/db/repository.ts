@@ -198,16 +198,20 @@ export function describeDbError(err: unknown): string {
 }
 
 /**
- * Write many annotations in batches of fewer than 50. Dexie tells open pages exactly which keys a
+ * Write many records in batches of fewer than 50. Dexie tells open pages exactly which keys a
  * write touched only for writes of fewer than 50 records (larger ones are reported as "the whole
  * table changed"); the library page then re-reads those few records instead of all 50,000. The
  * batches run in parallel inside the caller's transaction, so this is still all or nothing.
  */
 const OBSERVED_BATCH = 49;
-function putAnnotations(db: MarginsDB, rows: Annotation[]): Promise<unknown> {
+export function putObserved<T>(table: { bulkPut(rows: T[]): Promise<unknown> }, rows: T[]): Promise<unknown> {
   const batches: Promise<unknown>[] = [];
-  for (let i = 0; i < rows.length; i += OBSERVED_BATCH) batches.push(db.annotations.bulkPut(rows.slice(i, i + OBSERVED_BATCH)));
+  for (let i = 0; i < rows.length; i += OBSERVED_BATCH) batches.push(table.bulkPut(rows.slice(i, i + OBSERVED_BATCH)));
   return Promise.all(batches);
+}
+
+function putAnnotations(db: MarginsDB, rows: Annotation[]): Promise<unknown> {
+  return putObserved(db.annotations, rows);
 }
 
 /**

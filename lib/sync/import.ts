@@ -9,7 +9,7 @@
  */
 import type { MarginsDB, NoteHistoryEntry } from '@/lib/db/schema';
 import { readByKeys } from '@/lib/db/read';
-import { observeClock } from '@/lib/db/repository';
+import { observeClock, putObserved } from '@/lib/db/repository';
 import type { LibraryRecords } from '@/lib/library/store';
 import { type Annotation, type AnnotationView, type Paper, deriveAnnotation, viewOf } from '@/lib/model';
 import { type ExportFile, type FileHistoryEntry, type FilePaper, parseExportData } from './format';
@@ -459,8 +459,10 @@ export async function applyImport(db: MarginsDB, data: unknown, now = Date.now()
     const local = await readLocalSlice(db, incoming);
     const plan = planImport(local, incoming, now);
     await fillConflictTitles(plan, incoming, local, (ids) => db.papers.bulkGet(ids));
-    if (plan.annotations.length) await db.annotations.bulkPut(plan.annotations);
-    if (plan.papers.length) await db.papers.bulkPut(plan.papers);
+    // In batches the library page can follow key by key (see putObserved): after a usual sync it
+    // re-reads the few hundred papers that changed, not all 100,000 records.
+    if (plan.annotations.length) await putObserved(db.annotations, plan.annotations);
+    if (plan.papers.length) await putObserved(db.papers, plan.papers);
     if (plan.aliases.length) await db.aliases.bulkPut(plan.aliases);
     if (plan.tagMeta.length) await db.tagMeta.bulkPut(plan.tagMeta);
     if (plan.historyAdds.length) {

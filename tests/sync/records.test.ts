@@ -214,19 +214,30 @@ describe('reading many records by key', () => {
     await dropDb(db);
   });
 
-  it('lets the store follow an import that changes most of the library (read whole, not key by key)', async () => {
+  it('lets the store follow an import by the keys it wrote, without reading the whole library again', async () => {
     const db = freshDb();
     const lib = generateLibrary({ papers: 2_000, tags: 20, seed: 6, now: NOW });
     await db.papers.bulkPut(lib.papers);
     await db.annotations.bulkPut(lib.annotations);
     const store = new LibraryStore(db);
     await store.start({ firstPage: false });
-    const c = { t: NOW + 1_000, d: 'otherdevice' };
-    const annotations = lib.annotations.slice(0, 1_500).map((a) => ({ id: a.id, tags: {}, note: { v: `from the other device ${a.id}`, c }, createdAt: a.createdAt }));
-    await applyImport(db, buildExportFile(stateFromFile({ papers: [], annotations, aliases: [], tagMeta: [], noteHistory: [] }), { filter: { kind: 'all' }, device: 'otherdevice', exportedAt: c.t }));
-    const records = (await store.records())!;
-    expect(new Map((await db.annotations.toArray()).map((a) => [a.id, a]))).toEqual(records.annotations);
-    expect(store.getSnapshot().items.filter((i) => i.note.startsWith('from the other device'))).toHaveLength(1_500);
+    const fullReads = () => performance.getEntriesByName('margins:all-read').length;
+    const before = fullReads();
+    const importNotes = async (count: number, t: number) => {
+      const c = { t, d: 'otherdevice' };
+      const annotations = lib.annotations.slice(0, count).map((a) => ({ id: a.id, tags: {}, note: { v: `from the other device at ${t}`, c }, createdAt: a.createdAt }));
+      const papers = [{ id: 'arxiv:2601.00001', aliases: [], title: 'New from the other device', authors: [], links: {}, site: 'arxiv', firstSeen: t, lastSeen: t }];
+      await applyImport(db, buildExportFile(stateFromFile({ papers, annotations, aliases: [], tagMeta: [], noteHistory: [] }), { filter: { kind: 'all' }, device: 'otherdevice', exportedAt: t }));
+    };
+    // A usual sync (a hundred papers), then one that changes most of the library.
+    for (const [count, t] of [[100, NOW + 1_000], [1_500, NOW + 2_000]]) {
+      await importNotes(count, t);
+      const records = (await store.records())!;
+      expect(records.annotations).toEqual(new Map((await db.annotations.toArray()).map((a) => [a.id, a])));
+      expect(records.papers).toEqual(new Map((await db.papers.toArray()).map((p) => [p.id, p])));
+      expect(store.getSnapshot().items.filter((i) => i.note === `from the other device at ${t}`)).toHaveLength(count);
+    }
+    expect(fullReads()).toBe(before);
     store.stop();
     await dropDb(db);
   });
