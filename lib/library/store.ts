@@ -233,9 +233,11 @@ export class LibraryStore {
    * The stored annotations and papers, with every change seen so far read in; null when they are not
    * in memory (the store was never started, or its load failed): read the database then.
    *
-   * Every write that completed before this call is in: the page's own writes fire `storagemutated`
-   * when their transaction completes, and the background's are broadcast by Dexie at the same moment,
-   * before the background answers the message that asked for them.
+   * A write that completed before the reader clicked is in: the page's own writes fire
+   * `storagemutated` when their transaction completes, and Dexie posts the background's to every page
+   * (a BroadcastChannel) at that same moment, so it arrives within milliseconds. Code that writes
+   * through the background and reads back at once cannot rely on that order of arrival (folder sync
+   * reads the database after a merge).
    */
   records = async (): Promise<LibraryRecords | null> => {
     if (!this.loading) return null;
