@@ -12,7 +12,7 @@ import { readByKeys } from '@/lib/db/read';
 import { observeClock, putObserved } from '@/lib/db/repository';
 import type { LibraryRecords } from '@/lib/library/store';
 import { type Annotation, type AnnotationView, type Paper, deriveAnnotation, viewOf } from '@/lib/model';
-import { type ExportFile, type FileHistoryEntry, type FilePaper, parseExportData } from './format';
+import { type ExportFile, type FileAnnotation, type FileHistoryEntry, type FilePaper, parseExportData } from './format';
 import {
   type SyncState,
   canonicalAnnotation,
@@ -29,6 +29,7 @@ import {
   mergeTagMeta,
   sameAnnotation,
   samePaper,
+  sameStamp,
   sameTagMeta,
   stateFromFile,
 } from './merge';
@@ -96,7 +97,15 @@ export interface ImportPlan {
   /** Views of the annotations that changed, for the tabs. */
   changedViews: AnnotationView[];
   /** Keys of the file's records that change anything here (see `minimalFile`). */
-  needed: { annotations: Set<string>; papers: Set<string>; aliases: Set<string>; tagMeta: Set<string>; history: Set<string> };
+  needed: {
+    annotations: Set<string>;
+    /** Annotations whose note alone must travel (see `replaceableNote`). */
+    notes: Set<string>;
+    papers: Set<string>;
+    aliases: Set<string>;
+    tagMeta: Set<string>;
+    history: Set<string>;
+  };
 }
 
 /**
@@ -170,7 +179,7 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
     historyAdds: [],
     historyReasonUpdates: [],
     changedViews: [],
-    needed: { annotations: new Set(), papers: new Set(), aliases: new Set(), tagMeta: new Set(), history: new Set() },
+    needed: { annotations: new Set(), notes: new Set(), papers: new Set(), aliases: new Set(), tagMeta: new Set(), history: new Set() },
   };
   const created = new Set<string>();
   const touched = new Set<string>();
@@ -197,6 +206,18 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
     return true;
   };
 
+  /**
+   * The file's note is the library's own (same stamp), so merging it changes nothing now. But if the
+   * reader edits that note before confirming, the whole file would keep this text in the note history
+   * (it lost to the edit), so the note travels with the part sent: the reader's replaced words are
+   * kept exactly as importing the whole file keeps them. Not when the history already has it.
+   */
+  const replaceableNote = (mine: FileAnnotation, inc: FileAnnotation): boolean => {
+    const note = inc.note;
+    if (!note || note.v === '' || !sameStamp(mine.note, note)) return false;
+    return local.state.noteHistory.get(historyKey({ id: inc.id, text: note.v, c: note.c }))?.reason !== 'import';
+  };
+
   const titleOf = (id: string) => incoming.papers.get(id)?.title || local.state.papers.get(id)?.title || id;
 
   const conflict = (c: Omit<Conflict, 'title'>) => {
@@ -209,7 +230,10 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
   for (const [id, inc] of incoming.annotations) {
     const mine = local.state.annotations.get(id);
     // The same record on both sides (most of a usual sync): the merge is the record, nothing changes.
-    if (mine && sameAnnotation(mine, inc)) continue;
+    if (mine && sameAnnotation(mine, inc)) {
+      if (replaceableNote(mine, inc)) plan.needed.notes.add(id);
+      continue;
+    }
     const { merged, lostNotes } = mergeAnnotation(mine, inc);
     for (const h of lostNotes) if (keepHistory(h, true)) plan.needed.annotations.add(id);
     if (!mine) touched.add(id);
@@ -251,6 +275,7 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
         }
       }
     }
+    if (mine && sameAnnotation(mine, merged) && replaceableNote(mine, inc)) plan.needed.notes.add(id);
     if (!mine || !sameAnnotation(mine, merged)) {
       plan.needed.annotations.add(id);
       annotationsChanged++;
@@ -402,7 +427,8 @@ async function fillConflictTitles(
  * The file with only the records that change something in this library. Whatever else the file
  * holds is already here (each left-out record merged with the library gives the library), and the
  * library only grows in the merge's order (every local edit stamps a newer clock), so merging the
- * smaller file later gives what merging the whole one would. The one exception is paper metadata a
+ * smaller file later gives what merging the whole one would. A note the reader may still replace
+ * travels on its own (`needed.notes`): the whole file would keep its text in the note history. The one exception is paper metadata a
  * listing page overwrites meanwhile (a shorter title seen again): then the file's fuller text waits
  * for the next sync. The background still validates this file and merges it against the library as
  * it is then.
@@ -411,7 +437,14 @@ export function minimalFile(file: ExportFile, needed: ImportPlan['needed']): Exp
   return {
     ...file,
     papers: file.papers.filter((p) => needed.papers.has(p.id)),
-    annotations: file.annotations.filter((a) => needed.annotations.has(a.id)),
+    annotations: file.annotations.flatMap((a) =>
+      needed.annotations.has(a.id)
+        ? [a]
+        : // Only the note: the rest of the record is already here and merges to nothing.
+          needed.notes.has(a.id) && a.note
+          ? [{ id: a.id, tags: {}, note: a.note, createdAt: a.createdAt }]
+          : [],
+    ),
     aliases: file.aliases.filter((a) => needed.aliases.has(a.alias)),
     tagMeta: file.tagMeta.filter((m) => needed.tagMeta.has(m.name)),
     noteHistory: file.noteHistory.filter((h) => needed.history.has(historyKey(h))),

@@ -78,6 +78,64 @@ describe('the part of a file the preview sends (property tests, fake IndexedDB)'
   }, LONG);
 });
 
+describe('the part of a file the preview sends, when the reader replaces a note both sides hold', () => {
+  const dbs = [freshDb(), freshDb()];
+  afterAll(() => Promise.all(dbs.map(dropDb)));
+
+  // The case the property above finds about once in 20,000 runs, written out.
+  it('still keeps the replaced text in the note history, as the whole file does', async () => {
+    const [whole, part] = dbs;
+    const c = { t: 5, d: 'a1a1a1a1' };
+    const records = {
+      annotations: [{ id: 'arxiv:2301.00001', tags: { vision: { v: true, c } }, note: { v: 'read section 3 again', c }, createdAt: 1 }],
+      papers: [],
+      aliases: [],
+      tagMeta: [],
+      noteHistory: [],
+    };
+    for (const db of dbs) {
+      await db.meta.put({ key: 'deviceId', value: 'c3c3c3c3' });
+      await applyImport(db, buildExportFile(stateFromFile(records), header));
+    }
+    const file = buildExportFile(stateFromFile(records), { ...header, device: 'b2b2b2b2' });
+    const { summary, toSend } = await prepareImport(part, file);
+    expect(summary.papersUpdated + summary.papersAdded).toBe(0);
+    // Only the note travels, not the tags: they merge to nothing whatever the reader does.
+    expect(toSend.annotations).toEqual([{ id: 'arxiv:2301.00001', tags: {}, note: { v: 'read section 3 again', c }, createdAt: 1 }]);
+
+    const now = vi.spyOn(Date, 'now').mockReturnValue(1_800_000_000_000);
+    for (const db of dbs) await applyEdits(db, [{ id: 'arxiv:2301.00001', note: 'edited meanwhile' }]);
+    now.mockRestore();
+    await applyImport(whole, file);
+    await applyImport(part, toSend);
+
+    const kept = await part.noteHistory.toArray();
+    expect(kept.map((h) => h.text)).toEqual(['read section 3 again']);
+    expect(stateFingerprint(await readState(part))).toBe(stateFingerprint(await readState(whole)));
+  });
+
+  it('sends nothing for a note the history already keeps, or one the file does not share', async () => {
+    const [db] = dbs;
+    await Promise.all(db.tables.map((t) => t.clear()));
+    await db.meta.put({ key: 'deviceId', value: 'c3c3c3c3' });
+    const c = { t: 5, d: 'a1a1a1a1' };
+    const note = { v: 'kept already', c };
+    const records = {
+      annotations: [
+        { id: 'arxiv:2301.00001', tags: {}, note, createdAt: 1 },
+        { id: 'arxiv:2301.00002', tags: {}, note: { v: '', c }, createdAt: 1 },
+      ],
+      papers: [],
+      aliases: [],
+      tagMeta: [],
+      noteHistory: [{ id: 'arxiv:2301.00001', text: 'kept already', c, reason: 'import' as const }],
+    };
+    await applyImport(db, buildExportFile(stateFromFile(records), header));
+    const { toSend } = await prepareImport(db, buildExportFile(stateFromFile(records), { ...header, device: 'b2b2b2b2' }));
+    expect(toSend.annotations).toEqual([]);
+  });
+});
+
 describe('the file layout', () => {
   /** The obvious way to write one record per line, to compare the fast one against. */
   function reference(file: ReturnType<typeof buildExportFile>): string {
