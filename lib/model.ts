@@ -50,6 +50,11 @@ export interface PaperInput {
   links: PaperLinks;
   version?: string;
   abstract?: string;
+  /**
+   * The arXiv primary category the page shows, e.g. `astro-ph.CO`, `cs.CL`, `cond-mat.mes-hall`,
+   * `hep-th` (a new-style arXiv id does not name it; BibTeX's primaryClass needs it).
+   */
+  category?: string;
   site: string;
 }
 

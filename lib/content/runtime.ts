@@ -175,6 +175,7 @@ export class MarginsPage {
       links: card.links,
       ...(card.version ? { version: card.version } : {}),
       ...(card.abstract ? { abstract: card.abstract.slice(0, 20_000) } : {}),
+      ...(card.category ? { category: card.category } : {}),
       site: this.adapter.name,
     };
   }

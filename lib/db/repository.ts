@@ -73,6 +73,8 @@ function mergePaper(existing: Paper | undefined, input: PaperInput, now: number)
     links: { ...existing.links, ...input.links },
     version: input.version ?? existing.version,
     abstract: input.abstract || existing.abstract,
+    // A page that shows a category is newer than the stored one; a page that shows none keeps it.
+    category: input.category ?? existing.category,
     site: existing.site || input.site,
     aliases: [...new Set([...existing.aliases, ...(input.aliases ?? [])])],
     lastSeen: now,

@@ -76,6 +76,18 @@ function withVersion(id: string, scheme: IdScheme, version: string | undefined):
   return version ? { id, scheme, version } : { id, scheme };
 }
 
+/**
+ * An arXiv category as arXiv writes it: an archive, optionally a dot and a subject class (`hep-th`,
+ * `cs.CL`, `astro-ph.CO`, `cond-mat.mes-hall`). One definition for the adapter that reads it off a
+ * page, the message protocol and the export format; anything else is dropped or refused.
+ */
+export const ARXIV_CATEGORY = /^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$/;
+export const MAX_ARXIV_CATEGORY = 40;
+
+export function isArxivCategory(s: string): boolean {
+  return s.length <= MAX_ARXIV_CATEGORY && ARXIV_CATEGORY.test(s);
+}
+
 /** Normalise a DOI (bare, `doi:`-prefixed or as a doi.org URL). arXiv DOIs map to the arXiv id. */
 export function parseDoi(raw: string): ParsedId | null {
   let s = raw.trim();

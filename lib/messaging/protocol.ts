@@ -8,7 +8,7 @@
  * database. Schemas use zod/mini to keep the bundles small.
  */
 import * as z from 'zod/mini';
-import { isCanonicalId } from '@/lib/ids';
+import { isArxivCategory, isCanonicalId } from '@/lib/ids';
 import type { AnnotationView } from '@/lib/model';
 import type { ImportSummary } from '@/lib/sync/import';
 
@@ -54,6 +54,7 @@ export const paperInputSchema = z.strictObject({
   }),
   version: z.optional(z.string().check(z.regex(/^v\d{1,4}$/))),
   abstract: z.optional(z.string().check(z.maxLength(LIMITS.abstract))),
+  category: z.optional(z.string().check(z.refine(isArxivCategory, 'not an arXiv category'))),
   site: z.string().check(z.maxLength(40)),
 });
 

@@ -3,7 +3,7 @@
  * /pastweek, monthly archives, any `show=`), /catchup, search results and abs pages (current and
  * older layouts).
  */
-import { parseArxivId, parseDoi } from '@/lib/ids';
+import { isArxivCategory, parseArxivId, parseDoi } from '@/lib/ids';
 import type { PaperLinks } from '@/lib/model';
 import { absoluteHref, cleanText, compactLinks, lazyCard, textsOf } from './dom';
 import type { DetectedCard, SiteAdapter } from './types';
@@ -22,6 +22,11 @@ const LISTING_ABS_LINK = 'dl > dt a[href*="/abs/"]';
 const LISTING_TITLE = 'div.list-title';
 const LISTING_AUTHORS = 'div.list-authors a';
 const LISTING_ABSTRACT = 'p.mathjax, p.abstract';
+/**
+ * The primary category, "Cosmology and Nongalactic Astrophysics (astro-ph.CO)", first in the entry's
+ * subjects line, the cross-lists after it as plain text (both layouts, 2024-03 and 2026-07).
+ */
+const LISTING_PRIMARY_SUBJECT = '.list-subjects .primary-subject';
 
 /** Search results (checked on /search/?searchtype=abstract, 2025-12): `li.arxiv-result`. */
 const SEARCH_RESULT = 'li.arxiv-result';
@@ -30,6 +35,12 @@ const SEARCH_TITLE = 'p.title';
 const SEARCH_AUTHORS = 'p.authors a';
 const SEARCH_ABSTRACT_FULL = 'p.abstract span.abstract-full';
 const SEARCH_ABSTRACT = 'p.abstract';
+/**
+ * The result's categories are tags holding the bare code (`hep-ph`) with the full name as a tooltip;
+ * the first is the primary category (`is-link`), the cross-lists follow (`is-grey`). The journal DOI
+ * row is a `div.tags` too, but its tags have no tooltip (checked 2025-12).
+ */
+const SEARCH_CATEGORY_TAG = 'div.tags > span.tag[data-tooltip]';
 const DOI_LINK = 'a[href*="doi.org/10."]';
 
 /**
@@ -49,6 +60,19 @@ const ABS_HISTORY_VERSIONS = '.submission-history strong';
 /** The journal DOI row of the metatable (`td.tablecell.doi`), not the arXiv DOI row (`td.arxivdoi`). */
 const ABS_JOURNAL_DOI = 'td.doi a[href*="doi.org/"]';
 const ABS_HTML_LINK = 'a[href*="/html/"]';
+/** Metatable "Subjects:" row, primary category first (same in the 2020-04 and current layouts). */
+const ABS_PRIMARY_SUBJECT = 'td.subjects .primary-subject';
+
+/** A category code, kept only when it looks like one (`cs.CL`, `hep-th`); anything else is dropped. */
+function categoryCode(code: string | undefined): { category?: string } {
+  const c = code?.trim();
+  return c && isArxivCategory(c) ? { category: c } : {};
+}
+
+/** The code in a subject's last parentheses: "Computation and Language (cs.CL)" -> `cs.CL`. */
+function subjectCategory(el: Element | null): { category?: string } {
+  return el ? categoryCode(/\(([^()]*)\)\s*$/.exec(cleanText(el))?.[1]) : {};
+}
 
 function arxivLinks(id: string, version?: string): PaperLinks {
   const bare = id.slice('arxiv:'.length);
@@ -142,6 +166,7 @@ function detectListing(doc: Document, url: URL): DetectedCard[] {
           links: compactLinks({ ...arxivLinks(parsed.id, version), html: head.html }),
           ...(version ? { version } : {}),
           ...abstractOf(root === dd ? root.querySelector(LISTING_ABSTRACT) : null),
+          ...subjectCategory(root === dd ? root.querySelector(LISTING_PRIMARY_SUBJECT) : null),
         };
       }),
     );
@@ -174,6 +199,7 @@ function detectSearch(doc: Document): DetectedCard[] {
         links: compactLinks(arxivLinks(parsed.id, parsed.version)),
         ...(parsed.version ? { version: parsed.version } : {}),
         ...abstractOf(li.querySelector(SEARCH_ABSTRACT_FULL) ?? li.querySelector(SEARCH_ABSTRACT)),
+        ...categoryCode(cleanText(li.querySelector(SEARCH_CATEGORY_TAG))),
       })),
     );
   }
@@ -222,6 +248,7 @@ function detectAbs(doc: Document, url: URL): DetectedCard[] {
       }),
       ...(version ? { version } : {}),
       ...abstractOf(root.querySelector(ABS_ABSTRACT)),
+      ...subjectCategory(doc.querySelector(ABS_PRIMARY_SUBJECT)),
     },
   ];
 }

@@ -106,6 +106,7 @@ export interface CardDetails {
   links: PaperLinks;
   version?: string;
   abstract?: string;
+  category?: string;
 }
 
 /**
@@ -150,9 +151,12 @@ class LazyCard implements DetectedCard {
   get abstract(): string | undefined {
     return this.d.abstract;
   }
+  get category(): string | undefined {
+    return this.d.category;
+  }
   toJSON() {
-    const { id, aliases, title, authors, links, version, abstract } = this;
-    return { id, aliases, title, authors, links, version, abstract };
+    const { id, aliases, title, authors, links, version, abstract, category } = this;
+    return { id, aliases, title, authors, links, version, abstract, category };
   }
 }
 

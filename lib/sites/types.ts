@@ -20,6 +20,8 @@ export interface DetectedCard {
   /** arXiv version shown on the card (`v2`), when the page says. */
   version?: string;
   abstract?: string;
+  /** arXiv primary category shown on the card (`cs.CL`), when the page says. */
+  category?: string;
 }
 
 export interface SiteAdapter {

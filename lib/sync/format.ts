@@ -11,14 +11,14 @@
  * field in the database needs a new format version only when it should travel between devices.
  */
 import * as z from 'zod/mini';
-import { isCanonicalId } from '@/lib/ids';
+import { isArxivCategory, isCanonicalId } from '@/lib/ids';
 import { LIMITS } from '@/lib/messaging/protocol';
 import type { Clock, Paper, Stamped } from '@/lib/model';
 import { normalizeTag } from '@/lib/model';
 import type { Settings } from '@/lib/settings';
 
 export const FORMAT_NAME = 'margins-export';
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 /**
  * Largest file we read. Chrome carries extension messages as JSON of at most 64 MiB, and an import
@@ -96,6 +96,11 @@ const paperSchema = z.strictObject({
   lastSeen: time,
 });
 
+/** Version 3's paper: version 2's plus the arXiv primary category the site showed. */
+const paperSchemaV3 = z.extend(paperSchema, {
+  category: z.optional(z.string().check(z.refine(isArxivCategory, 'must be an arXiv category like cs.CL or hep-th'))),
+});
+
 const stampedBoolean = z.strictObject({ v: z.boolean(), c: clockSchema });
 const stampedNote = z.strictObject({ v: z.string().check(z.maxLength(LIMITS.note)), c: clockSchema });
 
@@ -150,7 +155,7 @@ const records = <T extends z.core.SomeType>(item: T, max: number = FILE_LIMITS.r
 // The versions
 
 /**
- * Version 2 (current): the whole state, each table its own list.
+ * Version 2: the whole state, each table its own list.
  *   papers       what the sites showed (metadata, no clocks; merged to the most complete value)
  *   annotations  the reader's star, tags and note, each with its clock; removals as `v: false` / ''
  *   aliases      other ids of the same paper (a DOI of an ACL paper)
@@ -175,6 +180,16 @@ export const exportFileV2Schema = z.strictObject({
   tagMeta: records(tagMetaSchema, 100_000),
   noteHistory: records(historySchema, FILE_LIMITS.historyEntries),
   settings: z.optional(settingsSchema),
+});
+
+/**
+ * Version 3 (current): version 2 with papers that may carry `category`, the arXiv primary category
+ * (BibTeX's primaryClass; a new-style arXiv id does not name it). Version 2 stays strict: a version 2
+ * file with `category` has a field its version does not define.
+ */
+export const exportFileV3Schema = z.extend(exportFileV2Schema, {
+  version: z.literal(3),
+  papers: records(paperSchemaV3),
 });
 
 /**
@@ -213,7 +228,8 @@ export const exportFileV1Schema = z.strictObject({
 });
 
 export type ExportFileV1 = z.infer<typeof exportFileV1Schema>;
-export type ExportFile = z.infer<typeof exportFileV2Schema>;
+export type ExportFileV2 = z.infer<typeof exportFileV2Schema>;
+export type ExportFile = z.infer<typeof exportFileV3Schema>;
 export type ExportFilter = ExportFile['filter'];
 export type FilePaper = ExportFile['papers'][number];
 export type FileAnnotation = ExportFile['annotations'][number];
@@ -235,14 +251,16 @@ export type _SettingsExist = Assert<(typeof CARRIED_SETTINGS)[number] extends ke
 /** Each step turns version N into version N + 1. The last step's output is the current version. */
 const UPGRADES: Record<number, (file: unknown) => unknown> = {
   1: (input) => upgradeV1ToV2(input as ExportFileV1),
+  2: (input) => upgradeV2ToV3(input as ExportFileV2),
 };
 
 const SCHEMAS: Record<number, z.core.$ZodType> = {
   1: exportFileV1Schema,
   2: exportFileV2Schema,
+  3: exportFileV3Schema,
 };
 
-export function upgradeV1ToV2(v1: ExportFileV1): ExportFile {
+export function upgradeV1ToV2(v1: ExportFileV1): ExportFileV2 {
   return {
     format: FORMAT_NAME,
     version: 2,
@@ -266,6 +284,11 @@ export function upgradeV1ToV2(v1: ExportFileV1): ExportFile {
     tagMeta: [],
     noteHistory: [],
   };
+}
+
+/** Version 3 only adds an optional field: a version 2 file is a version 3 file with no categories. */
+export function upgradeV2ToV3(v2: ExportFileV2): ExportFile {
+  return { ...v2, version: 3 };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@
  *   - a note that loses is not dropped: its text joins the note history, which is a set (union);
  *   - paper metadata has no clocks (it is what the sites showed, not what the reader wrote), so each
  *     field converges to its most complete value: the longer title and abstract, the longer author
- *     list, the higher arXiv version, every link, every alias; first seen is the earliest sighting
+ *     list, the higher arXiv version, every link, every alias, the arXiv category (the larger string
+ *     when two differ, as links); first seen is the earliest sighting
  *     (with the site of that sighting), last seen the latest. "Newest title" would need a clock per
  *     field: picking by the record's last-seen time is not associative once empty values fall back.
  *   - an alias claimed by two papers goes to the smaller id.
@@ -61,6 +62,7 @@ export function canonicalPaper(p: FilePaper): FilePaper {
   };
   if (p.version !== undefined) out.version = p.version;
   if (p.abstract !== undefined) out.abstract = p.abstract;
+  if (p.category !== undefined) out.category = p.category;
   return out;
 }
 
@@ -174,6 +176,7 @@ export function samePaper(a: FilePaper, b: FilePaper): boolean {
     a.lastSeen !== b.lastSeen ||
     a.version !== b.version ||
     a.abstract !== b.abstract ||
+    a.category !== b.category ||
     !sameList(a.aliases, b.aliases) ||
     !sameList(a.authors, b.authors)
   ) {
@@ -281,6 +284,10 @@ export function mergePaper(a: FilePaper | undefined, b: FilePaper | undefined): 
   if (version !== undefined) out.version = version;
   const abstract = longerOptional(a.abstract, b.abstract);
   if (abstract !== undefined) out.abstract = abstract;
+  // No clock says which category is newer (arXiv rarely reclassifies a paper): the larger string,
+  // as for links, so that every device picks the same one.
+  const category = a.category === undefined ? b.category : b.category === undefined || a.category >= b.category ? a.category : b.category;
+  if (category !== undefined) out.category = category;
   return out;
 }
 

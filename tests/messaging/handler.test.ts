@@ -54,6 +54,9 @@ describe('background message handler', () => {
     ['unknown field', { type: 'annotations.edit', edits: [{ id: paper.id, star: true, admin: true }] }],
     ['a 10 MB title', { type: 'annotations.edit', edits: [{ id: paper.id, star: true, paper: { ...paper, title: 'x'.repeat(10_000_000) } }] }],
     ['a javascript: link', { type: 'annotations.edit', edits: [{ id: paper.id, star: true, paper: { ...paper, links: { abs: 'javascript:alert(1)' } } }] }],
+    ['a category that is not an arXiv category', { type: 'annotations.edit', edits: [{ id: paper.id, star: true, paper: { ...paper, category: 'Computation and Language (cs.CL)' } }] }],
+    ['a category with markup', { type: 'annotations.edit', edits: [{ id: paper.id, star: true, paper: { ...paper, category: 'cs.<b>CL</b>' } }] }],
+    ['a 10 kB category', { type: 'annotations.edit', edits: [{ id: paper.id, star: true, paper: { ...paper, category: `cs.${'a'.repeat(10_000)}` } }] }],
     ['too many authors', { type: 'annotations.edit', edits: [{ id: paper.id, star: true, paper: { ...paper, authors: Array(501).fill('a') } }] }],
     ['too many cards', { type: 'cards.report', listing: true, cards: Array.from({ length: 2001 }, () => ({ id: paper.id })) }],
     ['a __proto__ key', JSON.parse('{"type":"annotations.edit","edits":[{"id":"arxiv:2607.21247","star":true,"__proto__":{"x":1}}]}')],
@@ -69,6 +72,16 @@ describe('background message handler', () => {
     if (!reply.ok) expect(reply.error).toMatch(/Rejected|only allowed/);
     expect(await dump()).toEqual(before);
     expect(pushed).toEqual([]);
+  });
+
+  it('stores the arXiv category a page shows; a page that shows none keeps it, one that shows another replaces it', async () => {
+    const edit = (p: object, star: boolean) => handleMessage(deps(), { type: 'annotations.edit', edits: [{ id: paper.id, paper: p, star }] }, contentScript);
+    expect((await edit({ ...paper, category: 'cond-mat.mes-hall' }, true)).ok).toBe(true);
+    expect((await db.papers.get(paper.id))?.category).toBe('cond-mat.mes-hall');
+    expect((await edit({ ...paper, site: 'huggingface' }, false)).ok).toBe(true); // Hugging Face shows no category
+    expect((await db.papers.get(paper.id))?.category).toBe('cond-mat.mes-hall');
+    expect((await edit({ ...paper, category: 'hep-th' }, true)).ok).toBe(true);
+    expect((await db.papers.get(paper.id))?.category).toBe('hep-th');
   });
 
   it('never lets a tag named __proto__ reach an annotation\'s tag object', async () => {

@@ -227,3 +227,72 @@ describe('arXiv health: which pages must show cards', () => {
     expect(arxivAdapter.isListing(new URL('https://arxiv.org/abs/2301.00001'))).toBe(false);
   });
 });
+
+describe('arXiv primary category (what BibTeX needs for primaryClass)', () => {
+  it('reads it from the subjects line of both listing layouts, first and last entry', () => {
+    const [recentFile, recentUrl] = RECENT;
+    const recent = detect(loadFixture(recentFile, recentUrl), recentUrl);
+    expect(recent[0].category).toBe('astro-ph.CO');
+    expect(recent[recent.length - 1].category).toBe('astro-ph.GA');
+    // Cross-listed papers keep their own primary category, not the listing's.
+    const counts: Record<string, number> = {};
+    for (const c of recent) counts[c.category ?? 'none'] = (counts[c.category ?? 'none'] ?? 0) + 1;
+    expect(counts).toEqual({ 'astro-ph.CO': 68, 'astro-ph.GA': 12, 'hep-ph': 12, 'gr-qc': 8, 'hep-th': 4, 'astro-ph.IM': 4, 'astro-ph.HE': 2, 'hep-ex': 1 });
+
+    const [legacyFile, legacyUrl] = LEGACY;
+    const legacy = detect(loadFixture(legacyFile, legacyUrl), legacyUrl);
+    expect(legacy[0].category).toBe('astro-ph.CO');
+    expect(legacy[legacy.length - 1].category).toBe('hep-ph');
+    expect(legacy.every((c) => c.category)).toBe(true);
+  });
+
+  it('reads it on /new, in every section (hand-made)', () => {
+    const url = 'https://arxiv.org/list/cs.CL/new';
+    const cards = detect(loadHandmade('arxiv-new-current.html', url), url);
+    expect(cards.map((c) => c.category)).toEqual(['cs.CL', 'cs.AI', 'cs.CL', 'cs.LG', 'cs.LG', 'cs.CL', 'cs.CL', 'cs.CL']);
+  });
+
+  it('reads it from the first category tag of a search result, not from a cross-list or the DOI tag', () => {
+    const [file, url] = SEARCH;
+    const cards = detect(loadFixture(file, url), url);
+    expect(cards[0].category).toBe('hep-ph');
+    expect(cards[1].category).toBe('quant-ph'); // cross-listed to cond-mat.stat-mech
+    expect(cards[cards.length - 1].category).toBe('cs.AI');
+    expect(cards.find((c) => c.id === 'arxiv:2512.10701')!.category).not.toBe('doi');
+    expect(cards.every((c) => c.category)).toBe(true);
+  });
+
+  it('reads it from the abs page metatable (2020 layout and current layout)', () => {
+    const [file, url] = ABS_2020;
+    expect(detect(loadFixture(file, url), url)[0].category).toBe('cs.LG');
+    const current = 'https://arxiv.org/abs/2501.12948';
+    expect(detect(loadHandmade('arxiv-abs-current.html', current), current)[0].category).toBe('cs.CL');
+  });
+
+  it('drops a subject without a code in parentheses, or with anything that is not a category (hand-made)', () => {
+    // Hand-made: a listing whose subjects lines are odd in every way we could think of.
+    const subjects = [
+      'Cosmology and Nongalactic Astrophysics',
+      'Cosmology (and more)',
+      'Cosmology (astro-ph.CO) (<script>)',
+      `Long (${'a'.repeat(41)})`,
+      'Nested ((cs.CL))',
+      'Cosmology and Nongalactic Astrophysics (astro-ph.CO) ',
+    ];
+    const entries = subjects
+      .map(
+        (s, i) => `<dt><a href="/abs/2501.0000${i + 1}" title="Abstract" id="2501.0000${i + 1}">arXiv:2501.0000${i + 1}</a></dt>
+        <dd><div class="meta"><div class="list-title mathjax">Paper ${i + 1}</div>
+        <div class="list-subjects"><span class="descriptor">Subjects:</span> <span class="primary-subject">${s.replace(/</g, '&lt;')}</span></div></div></dd>`,
+      )
+      .join('');
+    const noSubjects = `<dt><a href="/abs/2501.00009" title="Abstract" id="2501.00009">arXiv:2501.00009</a></dt><dd><div class="list-title">No subjects</div></dd>`;
+    const url = 'https://arxiv.org/list/astro-ph.CO/recent';
+    const doc = parsePage(`<div id="dlpage"><dl id="articles">${entries}${noSubjects}</dl></div>`, url);
+    let cards: ReturnType<typeof detect> = [];
+    expect(() => (cards = detect(doc, url))).not.toThrow();
+    expect(cards.map((c) => c.id)).toHaveLength(7);
+    expect(cards.map((c) => c.category)).toEqual([undefined, undefined, undefined, undefined, undefined, 'astro-ph.CO', undefined]);
+    expect(cards.map((c) => c.title)).toEqual(['Paper 1', 'Paper 2', 'Paper 3', 'Paper 4', 'Paper 5', 'Paper 6', 'No subjects']);
+  });
+});

@@ -114,6 +114,7 @@ describe('a star given on one site shows on the others (through the background h
     links: c.links,
     ...(c.version ? { version: c.version } : {}),
     ...(c.abstract ? { abstract: c.abstract } : {}),
+    ...(c.category ? { category: c.category } : {}),
     site,
   });
   const star = (c: DetectedCard, site: string) => handleMessage(deps(), { type: 'annotations.edit', edits: [{ id: c.id, paper: paperOf(c, site), star: true }] }, fromTab);

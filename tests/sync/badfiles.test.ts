@@ -100,6 +100,12 @@ const cases: Case[] = [
   { name: 'a 100 MB file', file: () => hugeFile(100_000_000), message: /100\.0 MB; Margins imports files of up to 64\.0 MB/ },
   { name: 'a file just over the limit', file: () => hugeFile(MAX_IMPORT_BYTES + 1), message: /up to 64\.0 MB/ },
   { name: 'a javascript: link', file: () => blob(edit((f) => (f.papers[0].links.abs = 'javascript:alert(1)'))), message: /papers\[0\]\.links\.abs must be an http\(s\) link/ },
+  { name: 'a category that is not an arXiv category', file: () => blob(edit((f) => (f.papers[0].category = 'Computation and Language (cs.CL)'))), message: /papers\[0\]\.category must be an arXiv category/ },
+  {
+    name: 'a version 2 file with a category (version 3 added it)',
+    file: () => blob(edit((f) => ((f.version = 2), (f.papers[0].category = 'cs.CL')))),
+    message: /papers\[0\] has a field Margins does not know: "category"/,
+  },
   { name: 'a paper id that is not an id', file: () => blob(edit((f) => (f.annotations[0].id = 'hello'))), message: /annotations\[0\]\.id is not a paper id/ },
   { name: 'a tag that is not normalised', file: () => blob(edit((f) => (f.annotations[0].tags['Deep Learning'] = f.annotations[0].tags.ml))), message: /not a normalised tag name/ },
   { name: 'a clock time that is not a whole number', file: () => blob(edit((f) => (f.annotations[0].star.c.t = 1.5))), message: /star\.c\.t must be a whole number of milliseconds/ },

@@ -71,6 +71,8 @@ export const paperArb = (id: string): fc.Arbitrary<FilePaper> =>
         links: fc.record({ abs: linkArb, pdf: linkArb, hf: linkArb }, { requiredKeys: [] }),
         version: fc.constantFrom('v1', 'v2', 'v10'),
         abstract: fc.constantFrom('', 'An abstract.', 'Another abstract.'),
+        // Sometimes absent (the sites but arXiv show none); two devices may have seen different ones.
+        category: fc.constantFrom('cs.CL', 'cs.LG', 'hep-th', 'cond-mat.mes-hall'),
         site: fc.constantFrom('arxiv', 'huggingface', 'scholar'),
         firstSeen: fc.integer({ min: 1, max: 12 }),
         lastSeen: fc.integer({ min: 1, max: 12 }),

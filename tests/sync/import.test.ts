@@ -234,6 +234,38 @@ describe('format versions', () => {
   });
 });
 
+describe('format version 3: the arXiv category', () => {
+  /** A version 3 file whose papers carry categories, and the same file as version 2 wrote it (no categories). */
+  function v3File(): ExportFile {
+    const file = fileFromB(1_000);
+    file.papers[0] = { ...file.papers[0], category: 'cs.CL' };
+    return file;
+  }
+
+  it('reads a version 2 file as version 3 with the same state (it has no categories)', () => {
+    const { papers, ...rest } = v3File();
+    const v2 = { ...rest, version: 2, papers: papers.map(({ category: _, ...p }) => p) };
+    const upgraded = parseExportData(JSON.parse(JSON.stringify(v2)));
+    expect(FORMAT_VERSION).toBe(3);
+    expect(upgraded.version).toBe(3);
+    expect(upgraded.papers.some((p) => 'category' in p)).toBe(false);
+    expect(stateFingerprint(stateFromFile(upgraded))).toBe(stateFingerprint(stateFromFile({ ...v2, version: 3 } as ExportFile)));
+    expect({ ...upgraded, version: 2 }).toEqual(v2);
+  });
+
+  it('carries the category from export to import, and refuses a file from version 4', async () => {
+    const file = v3File();
+    const target = freshDb();
+    await applyImport(target, parseExportText(JSON.stringify(file)));
+    expect((await target.papers.get(P1))?.category).toBe('cs.CL');
+    const out = JSON.parse(serializeExportFile(buildExportFile(await readState(target), { filter: { kind: 'all' }, device: 'z', exportedAt: 1 })));
+    expect(out.version).toBe(3);
+    expect(out.papers.find((p: { id: string }) => p.id === P1).category).toBe('cs.CL');
+    expect(() => parseExportText(JSON.stringify({ ...file, version: 4 }))).toThrow(/newer version of Margins \(export format 4\).*reads formats up to 3/);
+    await dropDb(target);
+  });
+});
+
 describe('import of a large file (read as whole tables, not key by key)', () => {
   it('gives the pure merge', async () => {
     const id = (i: number) => `arxiv:2301.${String(i).padStart(5, '0')}`;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type SyncState, emptyState, mergeAnnotation, mergeStates, stateFingerprint } from '@/lib/sync/merge';
+import { type SyncState, canonicalPaper, emptyState, mergeAnnotation, mergePaper, mergeStates, samePaper, stateFingerprint } from '@/lib/sync/merge';
 import { LONG, RUNS, stateArb } from './helpers';
 
 const same = (a: SyncState, b: SyncState): void => {
@@ -121,5 +121,20 @@ describe('merge, by example', () => {
     const b = { id: 'arxiv:2301.00001', tags: {}, createdAt: 1 };
     expect(mergeAnnotation(b, a).merged.tags).toEqual({ constructor: { v: true, c: c(2) } });
     expect(mergeAnnotation(a, b).merged.tags).toEqual({ constructor: { v: true, c: c(2) } });
+  });
+
+  it('keeps the arXiv category one side knows, and picks the larger of two on both sides', () => {
+    const paper = { id: 'arxiv:2301.00001', aliases: [], title: 'T', authors: [], links: {}, site: 'arxiv', firstSeen: 1, lastSeen: 1 };
+    const withCl = canonicalPaper({ ...paper, category: 'cs.CL' });
+    const withLg = canonicalPaper({ ...paper, category: 'cs.LG' });
+    const without = canonicalPaper(paper);
+    expect(mergePaper(withCl, without).category).toBe('cs.CL');
+    expect(mergePaper(without, withCl).category).toBe('cs.CL');
+    expect(mergePaper(withCl, withLg).category).toBe('cs.LG');
+    expect(mergePaper(withLg, withCl).category).toBe('cs.LG');
+    expect('category' in mergePaper(without, without)).toBe(false);
+    expect(samePaper(withCl, withLg)).toBe(false);
+    expect(samePaper(withCl, without)).toBe(false);
+    expect(samePaper(withCl, canonicalPaper({ ...paper, category: 'cs.CL' }))).toBe(true);
   });
 });
