@@ -1,13 +1,14 @@
 /**
  * BibTeX out: one @misc entry per paper, for LaTeX, Zotero, JabRef and friends.
- *   - arXiv papers carry eprint, archivePrefix = {arXiv} and primaryClass where the id says it
- *     (old-style ids name their archive: hep-th/9901001); new-style ids do not, and Margins does not
- *     guess a category it was never shown;
+ *   - arXiv papers carry eprint, archivePrefix = {arXiv} and primaryClass: for new-style ids the
+ *     primary category the arXiv page showed (stored with the paper), none when no arXiv page was
+ *     seen (Margins does not guess); old-style ids name their archive (hep-th/9901001);
  *   - tags become `keywords`, the note becomes `annote`;
  *   - text fields escape LaTeX's special characters and braces, so a title like
  *     "50% of {GPUs} & $\alpha$" reads back as itself; titles are double-braced to keep their case.
  * The output is checked by a BibTeX parser in tests/sync/bibtex.test.ts.
  */
+import { isArxivCategory } from '@/lib/ids';
 import type { ReadingEntry } from './export';
 
 const SPECIALS: Record<string, string> = {
@@ -82,15 +83,27 @@ interface ArxivParts {
   month?: number;
 }
 
-function arxivParts(id: string): ArxivParts | null {
+/** `category` is the primary category stored with the paper (from an arXiv page), if any. */
+function arxivParts(id: string, category?: string): ArxivParts | null {
   if (!id.startsWith('arxiv:')) return null;
   const bare = id.slice('arxiv:'.length);
+  const shown = category && isArxivCategory(category) ? category : undefined;
   const modern = /^(\d{2})(\d{2})\.\d{4,5}$/.exec(bare);
-  if (modern) return { eprint: bare, year: 2000 + Number(modern[1]), month: Number(modern[2]) };
+  if (modern) {
+    return { eprint: bare, ...(shown ? { primaryClass: shown } : {}), year: 2000 + Number(modern[1]), month: Number(modern[2]) };
+  }
   const old = /^([a-z-]+)\/(\d{2})(\d{2})\d{3}$/.exec(bare);
   if (old) {
     const yy = Number(old[2]);
-    return { eprint: bare, primaryClass: old[1], year: yy >= 91 ? 1900 + yy : 2000 + yy, month: Number(old[3]) };
+    // An old-style id names its archive, and the eprint carries it: primaryClass must not contradict
+    // the eprint (hep-th/9901001 [hep-th]), and the id never goes stale, while a stored category may be
+    // a later reclassification (solv-int papers now show nlin.SI) or a page's mistake. So the id's
+    // archive wins over a different stored category. A stored subject class of that same archive
+    // (math.GT for math/0309136) is not different: it is what the original id said before the
+    // canonical id dropped the subject class, so it is kept.
+    const archive = old[1];
+    const primaryClass = shown && (shown === archive || shown.startsWith(`${archive}.`)) ? shown : archive;
+    return { eprint: bare, primaryClass, year: yy >= 91 ? 1900 + yy : 2000 + yy, month: Number(old[3]) };
   }
   return { eprint: bare };
 }
@@ -156,7 +169,7 @@ export function bibtexEntry(entry: ReadingEntry, key: string): string {
   const lines = [`@misc{${key},`];
   lines.push(field('title', `{${escapeLatex(p?.title || entry.id)}}`));
   if (p?.authors.length) lines.push(field('author', authorList(p.authors)));
-  const arxiv = arxivParts(entry.id);
+  const arxiv = arxivParts(entry.id, p?.category);
   const year = yearOf(entry.id);
   if (year) lines.push(field('year', String(year)));
   if (arxiv?.month) lines.push(`  month = ${MONTHS[arxiv.month - 1]},`);

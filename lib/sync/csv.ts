@@ -8,7 +8,8 @@
  */
 import type { ReadingEntry } from './export';
 
-export const CSV_COLUMNS = ['id', 'title', 'authors', 'starred', 'tags', 'note', 'url', 'added', 'updated'] as const;
+/** `category` (the arXiv primary category, format version 3) came last, so older columns kept their places. */
+export const CSV_COLUMNS = ['id', 'title', 'authors', 'starred', 'tags', 'note', 'url', 'added', 'updated', 'category'] as const;
 
 /** Quote a field when RFC 4180 requires it. */
 export function csvField(value: string): string {
@@ -44,6 +45,7 @@ export function toCsv(entries: ReadingEntry[]): string {
         url,
         isoDate(e.createdAt),
         isoDate(e.updatedAt),
+        p?.category ?? '', // a validated code (`cs.CL`): never a formula
       ]),
     );
   }

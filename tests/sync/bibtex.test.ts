@@ -6,11 +6,21 @@ import { toBibtex } from '@/lib/sync/bibtex';
 import type { ReadingEntry } from '@/lib/sync/export';
 import { LONG, RUNS } from './helpers';
 
-function entry(id: string, over: Partial<ReadingEntry> & { title?: string; authors?: string[] } = {}): ReadingEntry {
-  const { title = 'A title', authors = ['Ada Lovelace'], ...rest } = over;
+function entry(id: string, over: Partial<ReadingEntry> & { title?: string; authors?: string[]; category?: string } = {}): ReadingEntry {
+  const { title = 'A title', authors = ['Ada Lovelace'], category, ...rest } = over;
   return {
     id,
-    paper: { id, aliases: [], title, authors, links: id.startsWith('arxiv:') ? { abs: `https://arxiv.org/abs/${id.slice(6)}` } : {}, site: 'arxiv', firstSeen: 1, lastSeen: 1 },
+    paper: {
+      id,
+      aliases: [],
+      title,
+      authors,
+      links: id.startsWith('arxiv:') ? { abs: `https://arxiv.org/abs/${id.slice(6)}` } : {},
+      site: 'arxiv',
+      firstSeen: 1,
+      lastSeen: 1,
+      ...(category ? { category } : {}),
+    },
     starred: false,
     tags: [],
     note: '',
@@ -72,11 +82,31 @@ describe('BibTeX export', () => {
     });
     expect(vaswani.fields.keywords?.sort()).toEqual(['to-read', 'transformers']);
     expect(vaswani.fields.author?.map(nameOf)).toEqual(['Ashish Vaswani', 'Noam Shazeer']);
-    expect(vaswani.fields.primaryclass).toBeUndefined(); // a new-style id does not say its category
+    expect(vaswani.fields.primaryclass).toBeUndefined(); // a new-style id does not say its category, and none was stored
     expect(witten.fields).toMatchObject({ eprint: 'hep-th/9901001', archiveprefix: 'arXiv', primaryclass: 'hep-th', year: '1999' });
     expect(doi.fields).toMatchObject({ doi: '10.1145/3368089.3409741' });
     expect(doi.fields.eprint).toBeUndefined();
     expect(acl.fields).toMatchObject({ year: '2021' });
+  });
+
+  it('writes primaryClass from the category an arXiv page showed; an old-style id keeps the archive it names', () => {
+    const bib = toBibtex([
+      entry('arxiv:2301.00001', { title: 'Seen on arXiv', category: 'cond-mat.mes-hall' }),
+      entry('arxiv:2301.00002', { title: 'Seen only on Hugging Face' }),
+      entry('arxiv:hep-th/9901001', { title: 'Old and reclassified', category: 'gr-qc' }),
+      entry('arxiv:math/0309136', { title: 'Old with its subject class', category: 'math.GT' }),
+      entry('arxiv:solv-int/9701001', { title: 'Old archive renamed since', category: 'nlin.SI' }),
+      entry('doi:10.1145/3368089.3409741', { title: 'Not arXiv', category: 'cs.CL' }),
+    ]);
+    const [seen, unseen, reclassified, subject, renamed, doi] = parseOk(bib).entries.map((e) => e.fields);
+    expect(seen).toMatchObject({ eprint: '2301.00001', archiveprefix: 'arXiv', primaryclass: 'cond-mat.mes-hall' });
+    expect(unseen.eprint).toBe('2301.00002');
+    expect(unseen.primaryclass).toBeUndefined(); // never shown a category: none guessed
+    expect(reclassified).toMatchObject({ eprint: 'hep-th/9901001', primaryclass: 'hep-th' }); // the id's archive wins
+    expect(subject).toMatchObject({ eprint: 'math/0309136', primaryclass: 'math.GT' }); // the same archive, more precise
+    expect(renamed).toMatchObject({ eprint: 'solv-int/9701001', primaryclass: 'solv-int' });
+    expect(doi.primaryclass).toBeUndefined();
+    expect(doi.eprint).toBeUndefined();
   });
 
   it('escapes LaTeX specials and braces so titles, authors and notes read back as written', () => {

@@ -6,11 +6,21 @@ import type { ReadingEntry } from '@/lib/sync/export';
 import { toMarkdown } from '@/lib/sync/markdown';
 import { LONG, RUNS } from './helpers';
 
-function entry(id: string, over: Partial<ReadingEntry> & { title?: string; authors?: string[] } = {}): ReadingEntry {
-  const { title = 'A title', authors = ['Ada Lovelace'], ...rest } = over;
+function entry(id: string, over: Partial<ReadingEntry> & { title?: string; authors?: string[]; category?: string } = {}): ReadingEntry {
+  const { title = 'A title', authors = ['Ada Lovelace'], category, ...rest } = over;
   return {
     id,
-    paper: { id, aliases: [], title, authors, links: { abs: `https://arxiv.org/abs/${id.slice(6)}` }, site: 'arxiv', firstSeen: 1, lastSeen: 1 },
+    paper: {
+      id,
+      aliases: [],
+      title,
+      authors,
+      links: { abs: `https://arxiv.org/abs/${id.slice(6)}` },
+      site: 'arxiv',
+      firstSeen: 1,
+      lastSeen: 1,
+      ...(category ? { category } : {}),
+    },
     starred: false,
     tags: [],
     note: '',
@@ -37,9 +47,10 @@ describe('CSV export (RFC 4180)', () => {
       starred: true,
       tags: ['ml', 'to-read'],
       note: 'Line one\r\nline two, with "quotes"',
+      category: 'cond-mat.mes-hall',
     });
     const text = toCsv([tricky, entry('arxiv:2301.00002')]);
-    expect(text.startsWith('\uFEFFid,title,authors,starred,tags,note,url,added,updated\r\n')).toBe(true);
+    expect(text.startsWith('\uFEFFid,title,authors,starred,tags,note,url,added,updated,category\r\n')).toBe(true);
     expect(text.endsWith('\r\n')).toBe(true);
     // Every line break outside quotes is CRLF.
     expect(text.replace(/"(?:[^"]|"")*"/g, '').match(/(?<!\r)\n/g)).toBeNull();
@@ -55,8 +66,10 @@ describe('CSV export (RFC 4180)', () => {
       url: 'https://arxiv.org/abs/2301.00001',
       added: '2024-01-02T03:04:05.000Z',
       updated: '2024-06-06T07:08:09.000Z',
+      category: 'cond-mat.mes-hall',
     });
     expect(data[1].starred).toBe('no');
+    expect(data[1].category).toBe(''); // no arXiv page seen: no category
   });
 
   it('defuses spreadsheet formulas in cells that come from web pages or notes', () => {
