@@ -110,8 +110,13 @@ export const LibraryRow = memo(function LibraryRow(props: LibraryRowProps) {
           >
             {item.note ? '✎ note' : '+ note'}
           </button>
-          {links.length > 0 && (
+          {(links.length > 0 || item.category) && (
             <span className="row-links">
+              {item.category && (
+                <span className="row-category" title="arXiv primary category">
+                  {item.category}
+                </span>
+              )}
               {links.map(([k, text]) => (
                 <a key={k} href={item.links[k]} target="_blank" rel="noreferrer noopener">
                   {text}

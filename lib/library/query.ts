@@ -13,6 +13,8 @@ export interface LibraryItem {
   authors: string[];
   links: PaperLinks;
   site: string;
+  /** The arXiv primary category (`cs.CL`), when an arXiv page showed it. */
+  category?: string;
   starred: boolean;
   tags: string[];
   note: string;
@@ -20,7 +22,7 @@ export interface LibraryItem {
   addedAt: number;
   /** The newest change to its star, tags or note. */
   updatedAt: number;
-  /** Folded title, authors, tags, note and id: what search looks in. */
+  /** Folded title, authors, tags, note, id and category: what search looks in. */
   text: string;
 }
 
@@ -37,6 +39,7 @@ export function itemFrom(a: Annotation, paper: Paper | undefined): LibraryItem {
     authors: paper?.authors ?? [],
     tags: a.tagList,
     note: a.note?.v ?? '',
+    category: paper?.category,
   };
   return {
     ...base,
@@ -60,7 +63,7 @@ export function itemWithAnnotation(item: LibraryItem, a: Annotation): LibraryIte
     starred: a.starred === 1,
     addedAt: a.createdAt,
     updatedAt: a.updatedAt,
-    text: searchTextOf({ id: item.id, title: item.title, authors: item.authors, tags, note }),
+    text: searchTextOf({ id: item.id, title: item.title, authors: item.authors, tags, note, category: item.category }),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Search as you type: each paper gets one precomputed, folded (lower-case, accents removed) string of
- * its title, authors, tags and note; a query is split into terms (or "quoted phrases") that must all
+ * its title, authors, tags, note, id and arXiv category; a query is split into terms (or "quoted phrases") that must all
  * occur in it. A plain substring scan over 50,000 precomputed strings takes a few milliseconds, finds
  * partial words while the reader is still typing, and needs no index to keep in step with edits.
  */
@@ -33,11 +33,14 @@ export interface Searchable {
   tags: string[];
   note: string;
   id: string;
+  /** The arXiv primary category (`cs.CL`), when an arXiv page showed it. */
+  category?: string;
 }
 
 /** The folded text one paper is searched in. Fields are joined by a newline so no term spans two. */
 export function searchTextOf(p: Searchable): string {
-  return fold([p.title, p.authors.join(', '), p.tags.join(' '), p.note, p.id].join('\n'));
+  const text = [p.title, p.authors.join(', '), p.tags.join(' '), p.note, p.id].join('\n');
+  return fold(p.category ? `${text}\n${p.category}` : text);
 }
 
 export function matchesTerms(text: string, terms: string[]): boolean {

@@ -95,6 +95,19 @@ describe('library page', { timeout: 20_000 }, () => {
     expect(location.search).toBe('?q=graph+curie');
   });
 
+  it('shows the arXiv category quietly with the links, and finds papers by it', async () => {
+    await seed();
+    await applyEdits(db, [{ id: id(5), paper: { ...paper(5, 'Parsing with Transformers'), category: 'cs.CL' }, addTags: ['nlp'] }]);
+    renderApp();
+    await waitFor(() => expect(count()).toBe('5 papers'));
+    const row = document.querySelector(`.lib-row[data-paper-id="${id(5)}"]`)!;
+    expect(row.querySelector('.row-category')?.textContent).toBe('cs.CL');
+    expect(row.querySelector('.row-category')?.getAttribute('title')).toBe('arXiv primary category');
+    expect(document.querySelectorAll('.row-category')).toHaveLength(1); // the others were never shown one
+    await userEvent.setup().type(screen.getByRole('searchbox', { name: /Search titles/ }), 'cs.cl');
+    await waitFor(() => expect(titles()).toEqual(['Parsing with Transformers']));
+  });
+
   it('filters by two tags, all or any, from the tag list', async () => {
     await seed();
     renderApp();

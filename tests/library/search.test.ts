@@ -25,6 +25,16 @@ describe('search text', () => {
     expect(matchesTerms(text, searchTerms('"need ashish"'))).toBe(false);
   });
 
+  it('finds a paper by the arXiv category a page showed', () => {
+    const base = { id: 'arxiv:2301.00001', title: 'T', authors: [], tags: [], note: '' };
+    expect(matchesTerms(searchTextOf({ ...base, category: 'cond-mat.mes-hall' }), searchTerms('Cond-Mat.Mes'))).toBe(true);
+    expect(matchesTerms(searchTextOf(base), searchTerms('cond-mat'))).toBe(false);
+    const a = deriveAnnotation({ id: base.id, createdAt: 1, tags: { ml: { v: true, c: { t: 1, d: 'dev' } } } });
+    const withCategory = itemFrom(a, { ...base, links: {}, site: 'arxiv', aliases: [], firstSeen: 0, lastSeen: 0, category: 'cs.CL' });
+    expect(withCategory.category).toBe('cs.CL');
+    expect(matchesTerms(withCategory.text, searchTerms('cs.cl ml'))).toBe(true);
+  });
+
   it('knows when a query narrows another', () => {
     expect(narrows(['graphs'], ['graph'])).toBe(true);
     expect(narrows(['graph', 'neural'], ['graph'])).toBe(true);
