@@ -53,6 +53,25 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+/*
+ * Writes that skip a value already there. A card's state is rendered again whenever its view arrives
+ * (the page's first report, every change in another tab); rewriting the same text would still make the
+ * browser lay the listing out again, and on a 2,000-entry listing that frame alone is a long task.
+ */
+function setText(node: Node, text: string): void {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+function setAttr(node: Element, name: string, value: string | null): void {
+  if (value === null) {
+    if (node.hasAttribute(name)) node.removeAttribute(name);
+  } else if (node.getAttribute(name) !== value) node.setAttribute(name, value);
+}
+
+function setHidden(node: HTMLElement, hidden: boolean): void {
+  if (node.hidden !== hidden) node.hidden = hidden;
+}
+
 const NOTE_AUTOSAVE_MS = 400;
 
 export class CardControls {
@@ -151,38 +170,36 @@ export class CardControls {
 
   setNew(isNew: boolean): void {
     this.isNew = isNew;
-    if (this.built) this.newBadge.hidden = !isNew;
+    if (this.built) setHidden(this.newBadge, !isNew);
   }
 
   private render(): void {
     if (!this.built) return;
-    this.newBadge.hidden = !this.isNew;
+    setHidden(this.newBadge, !this.isNew);
     const { starred, tags, note } = this.view;
-    this.starBtn.textContent = starred ? '★' : '☆';
-    this.starBtn.setAttribute('aria-pressed', String(starred));
-    this.starBtn.setAttribute('aria-label', `${starred ? 'Unstar' : 'Star'} ${this.title}`);
-    this.starBtn.title = starred ? 'Starred (s)' : 'Star (s)';
+    setText(this.starBtn, starred ? '★' : '☆');
+    setAttr(this.starBtn, 'aria-pressed', String(starred));
+    setAttr(this.starBtn, 'aria-label', `${starred ? 'Unstar' : 'Star'} ${this.title}`);
+    setAttr(this.starBtn, 'title', starred ? 'Starred (s)' : 'Star (s)');
 
     const existing = new Map([...this.chips.children].map((c) => [c.getAttribute('data-tag')!, c as HTMLElement]));
     const wanted = tags.map((tag) => existing.get(tag) ?? this.makeChip(tag));
     for (const [tag, chip] of existing) if (!tags.includes(tag)) chip.remove();
     wanted.forEach((chip, i) => {
       const color = this.actions.tagColor(chip.getAttribute('data-tag')!);
-      if (color) {
-        chip.setAttribute('data-color', '');
-        chip.style.setProperty('--chip-color', color);
-      } else chip.removeAttribute('data-color');
+      setAttr(chip, 'data-color', color ? '' : null);
+      if (color && chip.style.getPropertyValue('--chip-color') !== color) chip.style.setProperty('--chip-color', color);
       if (this.chips.children[i] !== chip) this.chips.insertBefore(chip, this.chips.children[i] ?? null);
     });
 
     const hasNote = note.trim() !== '';
-    this.noteBtn.textContent = hasNote ? '✎ note' : '+ note';
-    this.noteBtn.toggleAttribute('data-has-note', hasNote);
-    this.noteBtn.setAttribute('aria-label', `${hasNote ? 'Edit the note on' : 'Add a note to'} ${this.title}`);
-    this.noteBtn.setAttribute('aria-expanded', String(!!this.noteEditor));
-    this.snippet.hidden = !hasNote || !!this.noteEditor;
-    this.snippet.textContent = hasNote ? note.replace(/\s+/g, ' ').slice(0, 140) : '';
-    this.snippet.title = note.slice(0, 1000);
+    setText(this.noteBtn, hasNote ? '✎ note' : '+ note');
+    setAttr(this.noteBtn, 'data-has-note', hasNote ? '' : null);
+    setAttr(this.noteBtn, 'aria-label', `${hasNote ? 'Edit the note on' : 'Add a note to'} ${this.title}`);
+    setAttr(this.noteBtn, 'aria-expanded', String(!!this.noteEditor));
+    setHidden(this.snippet, !hasNote || !!this.noteEditor);
+    setText(this.snippet, hasNote ? note.replace(/\s+/g, ' ').slice(0, 140) : '');
+    setAttr(this.snippet, 'title', note.slice(0, 1000));
     // Someone else changed the note (another tab, the popup) while our editor is open and idle: follow.
     if (this.noteEditor && this.pendingNote === null && this.noteEditor.textarea.value !== note) {
       if (this.shadow.activeElement !== this.noteEditor.textarea) this.noteEditor.textarea.value = note;
