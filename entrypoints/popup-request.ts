@@ -5,5 +5,8 @@ import { askTab } from './popup/page-request';
  * after the whole app (React, ~200 kB) is parsed and evaluated, and the tab's answer should not wait for that.
  */
 export default defineUnlistedScript(() => {
+  // When the popup's first script ran: everything before it is Chromium delivering the page's files
+  // (tests/bench/library.bench.ts reports it beside the popup's first rows).
+  performance.mark('margins:first-script');
   window.marginsPageAnswer = askTab();
 });
