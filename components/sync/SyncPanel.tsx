@@ -19,7 +19,7 @@ import { type Settings, loadSettings, settingsItem } from '@/lib/settings';
 import { type ExportFormat, exportLibrary } from '@/lib/sync/export';
 import { CARRIED_SETTINGS, type ExportFile, type ExportFilter, readImportFile } from '@/lib/sync/format';
 import type { DeviceDB } from '@/lib/sync/folder';
-import { type ImportSummary, prepareImport } from '@/lib/sync/import';
+import { type ImportSummary, type PreparedImport, prepareImport, withNotesReplacedSince } from '@/lib/sync/import';
 import { lastExportItem } from '@/lib/sync/reminder';
 import { ExportReminder } from './ExportReminder';
 import { ImportPreview } from './ImportPreview';
@@ -119,7 +119,7 @@ function resultText(s: ImportSummary): string {
 
 type ImportState =
   | { kind: 'idle' }
-  | { kind: 'preview'; fileName: string; file: ExportFile; toSend: ExportFile; summary: ImportSummary; settingsDiffer: string[] }
+  | { kind: 'preview'; fileName: string; file: ExportFile; prepared: PreparedImport; summary: ImportSummary; settingsDiffer: string[] }
   | { kind: 'done'; summary: ImportSummary };
 
 export function SyncPanel(props: SyncPanelProps) {
@@ -184,9 +184,9 @@ export function SyncPanel(props: SyncPanelProps) {
       await run('Checking the file', async (report) => {
         const file = await readImportFile(picked);
         report({ label: `Comparing ${plural(file.annotations.length, 'paper')} with your library` });
-        const { summary, toSend } = await prepareImport(db, file, await records?.());
+        const prepared = await prepareImport(db, file, await records?.());
         const settingsDiffer = differingSettings(file, await loadSettings());
-        setImportState({ kind: 'preview', fileName: picked.name, file, toSend, summary, settingsDiffer });
+        setImportState({ kind: 'preview', fileName: picked.name, file, prepared, summary: prepared.summary, settingsDiffer });
       });
     } catch (err) {
       setError(errorText(err));
@@ -195,10 +195,12 @@ export function SyncPanel(props: SyncPanelProps) {
 
   const onConfirm = async () => {
     if (importState.kind !== 'preview') return;
-    const { file, toSend } = importState;
+    const { file, prepared } = importState;
     try {
       await run(`Importing ${plural(file.annotations.length, 'paper')}`, async () => {
-        // Only what changes something crosses to the background (which validates and merges it again).
+        // Only what changes something crosses to the background (which validates and merges it again),
+        // with any note the reader replaced since the preview.
+        const toSend = await withNotesReplacedSince(db, prepared, await records?.());
         const summary = await ask({ type: 'sync.import', file: toSend });
         if (useSettings && file.settings) await settingsItem.setValue({ ...(await loadSettings()), ...file.settings });
         setImportState({ kind: 'done', summary });

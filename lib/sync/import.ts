@@ -99,7 +99,7 @@ export interface ImportPlan {
   /** Keys of the file's records that change anything here (see `minimalFile`). */
   needed: {
     annotations: Set<string>;
-    /** Annotations whose note alone must travel (see `replaceableNote`). */
+    /** Annotations whose note must travel if the reader replaces it before confirming (see `replaceableNote`). */
     notes: Set<string>;
     papers: Set<string>;
     aliases: Set<string>;
@@ -209,8 +209,8 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
   /**
    * The file's note is the library's own (same stamp), so merging it changes nothing now. But if the
    * reader edits that note before confirming, the whole file would keep this text in the note history
-   * (it lost to the edit), so the note travels with the part sent: the reader's replaced words are
-   * kept exactly as importing the whole file keeps them. Not when the history already has it.
+   * (it lost to the edit): `withNotesReplacedSince` then sends it, so the replaced words are kept
+   * exactly as importing the whole file keeps them. Not when the history already has it.
    */
   const replaceableNote = (mine: FileAnnotation, inc: FileAnnotation): boolean => {
     const note = inc.note;
@@ -427,24 +427,17 @@ async function fillConflictTitles(
  * The file with only the records that change something in this library. Whatever else the file
  * holds is already here (each left-out record merged with the library gives the library), and the
  * library only grows in the merge's order (every local edit stamps a newer clock), so merging the
- * smaller file later gives what merging the whole one would. A note the reader may still replace
- * travels on its own (`needed.notes`): the whole file would keep its text in the note history. The one exception is paper metadata a
- * listing page overwrites meanwhile (a shorter title seen again): then the file's fuller text waits
- * for the next sync. The background still validates this file and merges it against the library as
- * it is then.
+ * smaller file later gives what merging the whole one would. Two exceptions: a note the reader
+ * replaces meanwhile (`withNotesReplacedSince` adds the file's copy of it at the confirm), and paper
+ * metadata a listing page overwrites meanwhile (a shorter title seen again): then the file's fuller
+ * text waits for the next sync. The background still validates this file and merges it against the
+ * library as it is then.
  */
 export function minimalFile(file: ExportFile, needed: ImportPlan['needed']): ExportFile {
   return {
     ...file,
     papers: file.papers.filter((p) => needed.papers.has(p.id)),
-    annotations: file.annotations.flatMap((a) =>
-      needed.annotations.has(a.id)
-        ? [a]
-        : // Only the note: the rest of the record is already here and merges to nothing.
-          needed.notes.has(a.id) && a.note
-          ? [{ id: a.id, tags: {}, note: a.note, createdAt: a.createdAt }]
-          : [],
-    ),
+    annotations: file.annotations.filter((a) => needed.annotations.has(a.id)),
     aliases: file.aliases.filter((a) => needed.aliases.has(a.alias)),
     tagMeta: file.tagMeta.filter((m) => needed.tagMeta.has(m.name)),
     noteHistory: file.noteHistory.filter((h) => needed.history.has(historyKey(h))),
@@ -455,6 +448,32 @@ export interface PreparedImport {
   summary: ImportSummary;
   /** What to send to the background: the records that change something (see `minimalFile`). */
   toSend: ExportFile;
+  /**
+   * The file's notes that are this library's own notes at the preview (same stamp). Kept here, not
+   * sent: at a usual sync that is every note, and only one the reader replaces before confirming
+   * needs to travel (see `withNotesReplacedSince`).
+   */
+  sharedNotes: Map<string, FileAnnotation & { note: NonNullable<FileAnnotation['note']> }>;
+}
+
+/**
+ * What to send at the confirm: the preview's part, plus the file's copy of each shared note the
+ * reader has replaced since the preview, as a record holding only that note (the rest of the file's
+ * record merged to nothing and still does). The background then keeps the replaced text in the note
+ * history, as merging the whole file would. `records`: the library page's current records; without
+ * them the annotations are read from the database.
+ */
+export async function withNotesReplacedSince(db: MarginsDB, prepared: PreparedImport, records?: LibraryRecords | null): Promise<ExportFile> {
+  const ids = [...prepared.sharedNotes.keys()];
+  if (!ids.length) return prepared.toSend;
+  const current = records ? ids.map((id) => records.annotations.get(id)) : await db.annotations.bulkGet(ids);
+  const replaced: FileAnnotation[] = [];
+  ids.forEach((id, i) => {
+    const { note, createdAt } = prepared.sharedNotes.get(id)!;
+    if (!sameStamp(current[i]?.note, note)) replaced.push({ id, tags: {}, note, createdAt });
+  });
+  if (!replaced.length) return prepared.toSend;
+  return { ...prepared.toSend, annotations: [...prepared.toSend.annotations, ...replaced] };
 }
 
 /**
@@ -469,7 +488,11 @@ export async function prepareImport(db: MarginsDB, file: ExportFile, records?: L
     await fillConflictTitles(planned, incoming, local, async (ids) => (records ? ids.map((id) => records.papers.get(id)) : db.papers.bulkGet(ids)));
     return planned;
   });
-  return { summary: plan.summary, toSend: minimalFile(file, plan.needed) };
+  const sharedNotes: PreparedImport['sharedNotes'] = new Map();
+  if (plan.needed.notes.size) {
+    for (const a of file.annotations) if (a.note && plan.needed.notes.has(a.id)) sharedNotes.set(a.id, { ...a, note: a.note });
+  }
+  return { summary: plan.summary, toSend: minimalFile(file, plan.needed), sharedNotes };
 }
 
 export async function previewImport(db: MarginsDB, file: ExportFile, records?: LibraryRecords | null): Promise<ImportSummary> {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { buildExportFile, exportLibrary, readState, serializeExportFile } from '@/lib/sync/export';
 import { parseExportText } from '@/lib/sync/format';
-import { applyImport, prepareImport } from '@/lib/sync/import';
+import { applyImport, prepareImport, withNotesReplacedSince } from '@/lib/sync/import';
 import { applyEdits } from '@/lib/db/repository';
 import { mergeStates, stateFingerprint, stateFromFile } from '@/lib/sync/merge';
 import { LONG, RUNS, dropDb, freshDb, recordsArb } from './helpers';
@@ -61,8 +61,8 @@ describe('the part of a file the preview sends (property tests, fake IndexedDB)'
           await db.meta.put({ key: 'deviceId', value: 'c3c3c3c3' });
           await applyImport(db, buildExportFile(local, header));
         }
-        const { toSend } = await prepareImport(part, file);
-        expect(toSend.annotations.length).toBeLessThanOrEqual(file.annotations.length);
+        const prepared = await prepareImport(part, file);
+        expect(prepared.toSend.annotations.length).toBeLessThanOrEqual(file.annotations.length);
         if (editBetween) {
           // The reader edits between the preview and the confirm: clocks newer than anything.
           const now = vi.spyOn(Date, 'now').mockReturnValue(1_800_000_000_000);
@@ -70,7 +70,7 @@ describe('the part of a file the preview sends (property tests, fake IndexedDB)'
           now.mockRestore();
         }
         await applyImport(whole, file);
-        await applyImport(part, toSend);
+        await applyImport(part, await withNotesReplacedSince(part, prepared));
         expect(stateFingerprint(await readState(part))).toBe(stateFingerprint(await readState(whole)));
       }),
       { numRuns: RUNS },
@@ -98,14 +98,22 @@ describe('the part of a file the preview sends, when the reader replaces a note 
       await applyImport(db, buildExportFile(stateFromFile(records), header));
     }
     const file = buildExportFile(stateFromFile(records), { ...header, device: 'b2b2b2b2' });
-    const { summary, toSend } = await prepareImport(part, file);
-    expect(summary.papersUpdated + summary.papersAdded).toBe(0);
-    // Only the note travels, not the tags: they merge to nothing whatever the reader does.
-    expect(toSend.annotations).toEqual([{ id: 'arxiv:2301.00001', tags: {}, note: { v: 'read section 3 again', c }, createdAt: 1 }]);
+    const prepared = await prepareImport(part, file);
+    expect(prepared.summary.papersUpdated + prepared.summary.papersAdded).toBe(0);
+    // Nothing changes now, so nothing would be sent...
+    expect(prepared.toSend.annotations).toEqual([]);
+    expect((await withNotesReplacedSince(part, prepared)).annotations).toEqual([]);
 
     const now = vi.spyOn(Date, 'now').mockReturnValue(1_800_000_000_000);
     for (const db of dbs) await applyEdits(db, [{ id: 'arxiv:2301.00001', note: 'edited meanwhile' }]);
     now.mockRestore();
+    // ... until the reader replaces the note: then the file's copy of it goes, and only the note (the
+    // tags merge to nothing whatever the reader does).
+    const toSend = await withNotesReplacedSince(part, prepared);
+    expect(toSend.annotations).toEqual([{ id: 'arxiv:2301.00001', tags: {}, note: { v: 'read section 3 again', c }, createdAt: 1 }]);
+    // The library page asks with the records it holds: the same answer.
+    const held = { annotations: new Map((await part.annotations.toArray()).map((a) => [a.id, a])), papers: new Map() };
+    expect(await withNotesReplacedSince(part, prepared, held)).toEqual(toSend);
     await applyImport(whole, file);
     await applyImport(part, toSend);
 
@@ -114,7 +122,7 @@ describe('the part of a file the preview sends, when the reader replaces a note 
     expect(stateFingerprint(await readState(part))).toBe(stateFingerprint(await readState(whole)));
   });
 
-  it('sends nothing for a note the history already keeps, or one the file does not share', async () => {
+  it('sends nothing for a note the history already keeps, or an empty one, even once replaced', async () => {
     const [db] = dbs;
     await Promise.all(db.tables.map((t) => t.clear()));
     await db.meta.put({ key: 'deviceId', value: 'c3c3c3c3' });
@@ -131,8 +139,10 @@ describe('the part of a file the preview sends, when the reader replaces a note 
       noteHistory: [{ id: 'arxiv:2301.00001', text: 'kept already', c, reason: 'import' as const }],
     };
     await applyImport(db, buildExportFile(stateFromFile(records), header));
-    const { toSend } = await prepareImport(db, buildExportFile(stateFromFile(records), { ...header, device: 'b2b2b2b2' }));
-    expect(toSend.annotations).toEqual([]);
+    const prepared = await prepareImport(db, buildExportFile(stateFromFile(records), { ...header, device: 'b2b2b2b2' }));
+    expect(prepared.sharedNotes.size).toBe(0);
+    await applyEdits(db, [{ id: 'arxiv:2301.00001', note: 'edited' }, { id: 'arxiv:2301.00002', note: 'edited too' }]);
+    expect((await withNotesReplacedSince(db, prepared)).annotations).toEqual([]);
   });
 });
 
