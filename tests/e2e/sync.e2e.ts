@@ -5,67 +5,16 @@
  * says it will do, the result equals the pure merge of the two states, and after the return trip both
  * devices hold the same state.
  */
-import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExportText } from '../../lib/sync/format';
-import { type ImportSummary, type LocalSlice, planImport } from '../../lib/sync/import';
-import { type SyncState, mergeStates, stateFingerprint, stateFromFile } from '../../lib/sync/merge';
-import { type ExtensionBrowser, cardRoots, launchExtension, waitForCards } from './harness';
+import type { ImportSummary } from '../../lib/sync/import';
+import { mergeStates, stateFingerprint, stateFromFile } from '../../lib/sync/merge';
+import { type ExtensionBrowser, launchExtension, waitForCards } from './harness';
+import { addTag, expectedPreview, exportAll, focusCard, rootAttr, syncPanel, toggleStar, writeNote } from './reader';
 
 const LISTING = 'https://arxiv.org/list/astro-ph.CO/recent?show=1000';
 const FIXTURE = 'arxiv/list-astro-ph.CO-recent-2026-07-24-raw.html';
-
-const rootAttr = (page: Page, id: string, attr: string) => page.getAttribute(`[data-margins-id="${id}"]`, attr);
-
-/** Focus the n-th card (0-based) with the keyboard, from wherever the focus is. */
-async function focusCard(page: Page, index: number): Promise<string> {
-  const id = (await cardRoots(page))[index].id;
-  for (let i = 0; i < 200 && (await rootAttr(page, id, 'data-margins-focused')) === null; i++) {
-    const focused = await page.$$eval('[data-margins-id]', (els) => els.findIndex((el) => el.hasAttribute('data-margins-focused')));
-    await page.keyboard.press(focused === -1 || focused < index ? 'j' : 'k');
-  }
-  expect(await rootAttr(page, id, 'data-margins-focused')).toBe('');
-  return id;
-}
-
-async function toggleStar(page: Page, id: string, expectStarred: boolean) {
-  await page.keyboard.press('s');
-  await expect.poll(() => rootAttr(page, id, 'data-margins-starred')).toBe(expectStarred ? '' : null);
-}
-
-async function addTag(page: Page, id: string, tag: string) {
-  await page.keyboard.press('t');
-  await page.keyboard.type(tag);
-  await page.keyboard.press('Enter');
-  await page.keyboard.press('Escape');
-  await expect.poll(async () => (await rootAttr(page, id, 'data-margins-tags'))?.split(' ') ?? []).toContain(tag);
-}
-
-async function writeNote(page: Page, id: string, text: string) {
-  await page.keyboard.press('n');
-  const box = page.locator(`[data-margins-for="${id}"]`).getByRole('textbox', { name: /Note on/ });
-  await box.waitFor();
-  await box.fill(text);
-  await page.keyboard.press('Escape');
-  await expect.poll(() => rootAttr(page, id, 'data-margins-note')).toBe('');
-}
-
-async function syncPanel(b: ExtensionBrowser): Promise<Page> {
-  const page = await b.extensionPage('library.html?view=settings');
-  await page.getByRole('region', { name: 'Sync & backup' }).waitFor();
-  return page;
-}
-
-/** Export the whole library through the UI; returns the downloaded file's text. */
-async function exportAll(page: Page): Promise<{ text: string; filename: string }> {
-  const panel = page.getByRole('region', { name: 'Sync & backup' });
-  await panel.getByLabel('Papers').selectOption('all');
-  await panel.getByLabel('Format').selectOption('json');
-  const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Export', exact: true }).click()]);
-  await panel.getByText(/^Exported \d+ papers? to margins-/).waitFor();
-  return { text: readFileSync((await download.path())!, 'utf8'), filename: download.suggestedFilename() };
-}
 
 /** The import preview as the reader reads it. */
 async function pickFile(page: Page, name: string, text: string) {
@@ -88,14 +37,6 @@ async function pickFile(page: Page, name: string, text: string) {
       ),
     },
   };
-}
-
-/** What the preview should say, from the pure planner: the device's exported state is its local side. */
-function expectedPreview(local: SyncState, incoming: SyncState): ImportSummary {
-  const tagsInUse = new Set<string>();
-  for (const a of local.annotations.values()) for (const [t, s] of Object.entries(a.tags)) if (s.v) tagsInUse.add(t);
-  const slice: LocalSlice = { state: local, historySeq: new Map(), tagsInUse, stored: new Map() };
-  return planImport(slice, incoming).summary;
 }
 
 function summaryAsShown(s: ImportSummary) {
