@@ -15,9 +15,10 @@ import Dexie, { type EntityTable } from 'dexie';
 import type { MarginsDB } from '@/lib/db/schema';
 import type { LibraryRecords } from '@/lib/library/store';
 import type { Settings } from '@/lib/settings';
-import { exportLibrary } from './export';
-import { readImportFile } from './format';
+import { exportLibrary, readState } from './export';
+import { type ExportFile, readImportFile } from './format';
 import type { ImportSummary } from './import';
+import { stateFingerprint, stateFromFile } from './merge';
 
 export const SYNC_FILE_NAME = 'margins-sync.json';
 
@@ -39,7 +40,10 @@ export interface FolderMemo {
   writtenModified?: number;
   /** lastModified of the file as this device last merged it. */
   mergedModified?: number;
-  /** The local change mark at the last write (see `changeMark`). */
+  /**
+   * The local change mark when the file last held everything this device has: at its own write, or
+   * after merging a file that already held it all (see `changeMark`).
+   */
   writtenMark?: string;
   lastSyncAt?: number;
 }
@@ -122,6 +126,10 @@ async function readIfPresent(dir: SyncDirectoryHandle): Promise<File | null> {
  * One round: merge the folder's file if another device changed it, then write ours if anything
  * changed (or the file was merged, or is missing). A file changed again while we worked is merged
  * before we write over it (a few tries, then the next round picks it up).
+ *
+ * A merged file that already holds exactly this device's state is left alone: rewriting it would be
+ * a change for Dropbox or Syncthing to carry to the other device, which would merge nothing and
+ * write again, and so on for as long as both are open.
  */
 export async function syncFolderOnce(dir: SyncDirectoryHandle, deps: FolderSyncDeps, memo: FolderMemo): Promise<FolderSyncResult> {
   const now = deps.now ?? Date.now;
@@ -129,8 +137,10 @@ export async function syncFolderOnce(dir: SyncDirectoryHandle, deps: FolderSyncD
   let next: FolderMemo = { ...memo };
   for (let attempt = 0; attempt < 3; attempt++) {
     const file = await readIfPresent(dir);
+    let incoming: ExportFile | null = null;
     if (file && file.lastModified !== next.writtenModified && file.lastModified !== next.mergedModified) {
-      merged = await deps.importFile(await readImportFile(file));
+      incoming = await readImportFile(file);
+      merged = await deps.importFile(incoming);
       next = { ...next, mergedModified: file.lastModified };
     }
     const mark = await changeMark(deps.db);
@@ -138,6 +148,10 @@ export async function syncFolderOnce(dir: SyncDirectoryHandle, deps: FolderSyncD
     // Someone replaced the file since we read it: merge that first.
     const again = await readIfPresent(dir);
     if (again && file && again.lastModified !== file.lastModified) continue;
+    // Only after a merge (another device's file), so a usual round pays nothing for it.
+    if (incoming && stateFingerprint(await readState(deps.db)) === stateFingerprint(stateFromFile(incoming))) {
+      return { merged, wrote: false, memo: { ...next, writtenMark: mark, lastSyncAt: now() } };
+    }
     const { text } = await exportLibrary(deps.db, {
       format: 'json',
       filter: { kind: 'all' },

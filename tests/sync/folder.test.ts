@@ -105,6 +105,24 @@ describe('folder sync', () => {
     expect(JSON.parse(folder.files.get(SYNC_FILE_NAME)!.text).annotations[0].tags.ml.v).toBe(false);
   });
 
+  it('leaves a merged file alone when it already holds everything, so two devices do not rewrite it back and forth', async () => {
+    await round(a);
+    await round(b); // B merges A's file and writes the union
+    const writes = folder.writes;
+    // A merges B's file: A now holds exactly what the file holds, so it does not write.
+    const backToA = await round(a);
+    expect([backToA.merged?.papersAdded, backToA.wrote, folder.writes]).toEqual([1, false, writes]);
+    // A sync tool that delivers the same bytes again (a new modification time) changes nothing either.
+    folder.put(SYNC_FILE_NAME, folder.files.get(SYNC_FILE_NAME)!.text);
+    const redelivered = await round(b);
+    expect([redelivered.merged?.unchanged, redelivered.wrote, folder.writes]).toEqual([true, false, writes]);
+    expect([(await round(a)).wrote, (await round(b)).wrote]).toEqual([false, false]);
+    // A's next change is still written.
+    await applyEdits(a, [{ id: P2, star: true }]);
+    expect((await round(a)).wrote).toBe(true);
+    expect(JSON.parse(folder.files.get(SYNC_FILE_NAME)!.text).annotations.find((x: { id: string }) => x.id === P2).star.v).toBe(true);
+  });
+
   it('refuses a damaged file in the folder with the reason, without touching the database or the file', async () => {
     folder.put(SYNC_FILE_NAME, '{"format":"margins-export","version":2,"exportedAt":1,');
     const before = await dumpDb(a);
