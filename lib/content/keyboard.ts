@@ -97,7 +97,7 @@ export function installKeyboard(page: MarginsPage, ctx: ContentScriptContext): v
       if (key === '?') return toggleHelp();
       if (focused && !focused.card.root.isConnected) focused = null;
       if (!focused) return move(1);
-      const controls = focused.controls;
+      const controls = page.show(focused);
       if (key === 's') void controls.toggleStarFromKeyboard();
       else if (key === 't') controls.openTagInput();
       else if (key === 'n') controls.openNoteEditor();

@@ -46,7 +46,8 @@ function yieldToPage(): Promise<void> {
 
 export interface MountedCard {
   card: DetectedCard;
-  controls: CardControls;
+  /** Made when the card is first shown: a 2,000-entry listing needs about twenty. */
+  controls: CardControls | null;
   isNew: boolean;
   /** True once the controls' host is in the card (the card came near the viewport). */
   shown: boolean;
@@ -132,7 +133,7 @@ export class MarginsPage {
     for (const [mode, on] of Object.entries(modes)) html.toggleAttribute(`data-margins-${mode}`, on);
     const css = pageCss((Object.keys(modes) as ListingMode[]).filter((m) => modes[m]));
     if (this.pageStyle && this.pageStyle.textContent !== css) this.pageStyle.textContent = css;
-    for (const m of this.mounted.values()) m.controls.setNew(m.isNew && s.markNew);
+    for (const m of this.mounted.values()) m.controls?.setNew(m.isNew && s.markNew);
   }
 
   private isListing(): boolean {
@@ -252,7 +253,7 @@ export class MarginsPage {
     for (const card of detected) {
       const existing = this.mounted.get(card.root);
       // Already handled, unless a re-render took our controls out of a card that still stands.
-      if (existing && existing.card.id === card.id && (!existing.shown || existing.controls.isInPage)) continue;
+      if (existing && existing.card.id === card.id && (!existing.shown || existing.controls?.isInPage)) continue;
       if (existing) this.forget(card.root, existing);
       fresh.push(card);
     }
@@ -280,10 +281,9 @@ export class MarginsPage {
 
   private mount(card: DetectedCard): void {
     const view = this.views.get(card.id) ?? EMPTY_VIEW(card.id);
-    const controls = new CardControls(() => card.title || card.id, view, this.actionsFor(card));
     markCardRoot(card.root, card.id);
     applyStateAttributes(card.root, view);
-    const m: MountedCard = { card, controls, isNew: false, shown: false };
+    const m: MountedCard = { card, controls: null, isNew: false, shown: false };
     this.mounted.set(card.root, m);
     this.visibility.observe(card.root);
     let set = this.byId.get(card.id);
@@ -311,20 +311,29 @@ export class MarginsPage {
   }
 
   /** Put a card's controls in place and build them (near the viewport, or focused by the keyboard). */
-  show(m: MountedCard): void {
+  show(m: MountedCard): CardControls {
     this.toShow.delete(m);
     this.visibility.unobserve(m.card.root);
-    if (!m.controls.isInPage && m.card.mount.anchor.isConnected) {
-      m.controls.host.setAttribute('data-margins-for', m.card.id);
-      m.card.mount.anchor.insertAdjacentElement(m.card.mount.position, m.controls.host);
+    const controls = (m.controls ??= this.controlsFor(m));
+    if (!controls.isInPage && m.card.mount.anchor.isConnected) {
+      controls.host.setAttribute('data-margins-for', m.card.id);
+      m.card.mount.anchor.insertAdjacentElement(m.card.mount.position, controls.host);
     }
     m.shown = true;
-    m.controls.materialize();
+    controls.materialize();
+    return controls;
+  }
+
+  private controlsFor(m: MountedCard): CardControls {
+    const { card } = m;
+    const controls = new CardControls(() => card.title || card.id, this.viewOf(card.id), this.actionsFor(card));
+    controls.setNew(m.isNew && (this.settings?.markNew ?? true));
+    return controls;
   }
 
   private forget(root: Element, m: MountedCard): void {
     this.visibility.unobserve(root);
-    m.controls.detach();
+    m.controls?.detach();
     if (root.isConnected) clearCardRoot(root);
     this.mounted.delete(root);
     this.byId.get(m.card.id)?.delete(m);
@@ -365,7 +374,7 @@ export class MarginsPage {
           // New: first shown within the window (a reload keeps the mark), and not on the very first visit ever.
           m.isNew = now - first < NEW_WINDOW_MS && first - reply.seenSince > NEW_WINDOW_MS;
           applySeenAttribute(card.root, m.isNew ? 'new' : 'seen');
-          m.controls.setNew(m.isNew && (this.settings?.markNew ?? true));
+          m.controls?.setNew(m.isNew && (this.settings?.markNew ?? true));
         }
       }
     }
@@ -375,7 +384,7 @@ export class MarginsPage {
     this.views.set(view.id, view);
     for (const m of this.byId.get(view.id) ?? []) {
       applyStateAttributes(m.card.root, view);
-      m.controls.update(view);
+      m.controls?.update(view);
     }
   }
 
