@@ -62,10 +62,14 @@ export function useFolderSync(opts: {
     setState((s) => ({ ...s, status: 'syncing', error: undefined }));
     try {
       const result = await syncFolderOnce(dir, { db, importFile, settings: await loadSettings(), records }, stateRef.current.memo);
+      // The reader stopped using this folder (or chose another) while the round ran: saving would
+      // bring it back, on screen and for the next page.
+      if (handle.current !== dir) return;
       await saveFolder(device, dir, result.memo);
       if (result.wrote) onWrote?.(result.memo.lastSyncAt ?? Date.now());
       setState((s) => ({ ...s, status: 'idle', memo: result.memo, lastMerged: result.merged ?? s.lastMerged }));
     } catch (err) {
+      if (handle.current !== dir) return;
       const name = (err as { name?: string })?.name;
       const message = err instanceof Error ? err.message : String(err);
       setState((s) =>
@@ -101,11 +105,13 @@ export function useFolderSync(opts: {
   // Only watched while a folder is in use: it re-runs on every change to the library.
   const watching = state.status === 'idle' || state.status === 'syncing';
   const mark = useLiveQuery(() => (watching ? changeMark(db) : undefined), [db, watching]);
+  // Also looked at when a round ends: a change made while it ran may not be in the file it wrote.
+  const idle = state.status === 'idle';
   useEffect(() => {
-    if (mark === undefined || stateRef.current.status !== 'idle' || mark === stateRef.current.memo.writtenMark) return;
+    if (mark === undefined || !idle || mark === stateRef.current.memo.writtenMark) return;
     const timer = setTimeout(() => void syncNow(), AFTER_CHANGE_MS);
     return () => clearTimeout(timer);
-  }, [mark, syncNow]);
+  }, [mark, idle, syncNow]);
 
   // Another device's changes arrive as a newer file: look every half minute while the page is visible.
   useEffect(() => {
