@@ -328,6 +328,14 @@ export function LibraryApp(props: { db?: MarginsDB; ask?: Ask; syncPanel?: React
   // --- render ---------------------------------------------------------------------------------
   const total = snap.items.length;
   const ready = snap.phase === 'ready';
+
+  // The Sync & backup panel keeps the sync folder in step "while this page is open", whichever view is
+  // shown: once the list is loaded (its code loads after the rows), the settings view stays mounted,
+  // hidden in the library view.
+  const [settingsMounted, setSettingsMounted] = useState(view === 'settings');
+  useEffect(() => {
+    if (view === 'settings' || (ready && props.syncPanel)) setSettingsMounted(true);
+  }, [view, ready, props.syncPanel]);
   const filtered = isFiltered(filters);
   const summary =
     snap.phase === 'starting'
@@ -375,12 +383,13 @@ export function LibraryApp(props: { db?: MarginsDB; ask?: Ask; syncPanel?: React
         </nav>
       </header>
 
-      {view === 'settings' ? (
-        <main className="lib-settings">
+      {settingsMounted && (
+        <main className="lib-settings" hidden={view !== 'settings'}>
           <SettingsPanel settings={settings} onChange={changeSettings} saved={settingsSaved} />
           {props.syncPanel}
         </main>
-      ) : ready && total === 0 ? (
+      )}
+      {view === 'settings' ? null : ready && total === 0 ? (
         <main className="lib-empty">
           <EmptyLibrary />
         </main>

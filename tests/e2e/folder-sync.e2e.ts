@@ -152,7 +152,7 @@ async function waitForFile(page: Page, accept: (f: FolderFile) => boolean): Prom
     .poll(async () => {
       last = await readFolderFile(page);
       return last !== null && accept(last);
-    })
+    }, { timeout: 15_000 })
     .toBe(true);
   return last!;
 }
@@ -301,10 +301,14 @@ describe('folder sync between two devices', () => {
     const v = await focusCard(listingA, 4);
     await toggleStar(listingA, v, true);
 
-    // A reopened library page finds the folder in IndexedDB and writes the change there at once.
-    const pageA = await syncPanel(a);
-    const folderA = folderUi(pageA);
+    // A reopened library page finds the folder in IndexedDB and writes the change there at once, in
+    // its Library view: the reader need not open Settings & backup for the folder to be kept.
+    const pageA = await a.extensionPage('library.html');
+    await pageA.locator('.library[data-phase="ready"]').waitFor();
     const file = await waitForFile(pageA, (f) => stateOf(textOf(f)).annotations.get(v)?.star?.v === true);
+    expect(await pageA.getByRole('region', { name: 'Sync & backup' }).isVisible()).toBe(false);
+    await pageA.getByRole('button', { name: 'Settings & backup' }).click();
+    const folderA = folderUi(pageA);
     await folderA.inSync();
     expect(await folderA.state.textContent()).toMatch(new RegExp(`^Folder ${FOLDER}: in sync`));
     expect(await pickerCalls(pageA)).toBe(0);
