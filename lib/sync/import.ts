@@ -473,7 +473,10 @@ export async function withNotesReplacedSince(db: MarginsDB, prepared: PreparedIm
     if (!sameStamp(current[i]?.note, note)) replaced.push({ id, tags: {}, note, createdAt });
   });
   if (!replaced.length) return prepared.toSend;
-  return { ...prepared.toSend, annotations: [...prepared.toSend.annotations, ...replaced] };
+  // (A shared note's record is never in the part already: it merged to nothing. Checked anyway, as a file
+  // holding one id twice is refused.)
+  const sent = new Set(prepared.toSend.annotations.map((a) => a.id));
+  return { ...prepared.toSend, annotations: [...prepared.toSend.annotations, ...replaced.filter((a) => !sent.has(a.id))] };
 }
 
 /**
