@@ -39,6 +39,31 @@ export interface LibrarySnapshot {
 /** Enough rows to fill a tall window (rows are about 80 px); the rest comes with the full load. */
 export const FIRST_PAGE_SIZE = 30;
 
+interface IndexWithGetAllRecords {
+  getAllRecords(options: { count?: number; direction?: IDBCursorDirection }): IDBRequest<{ value: unknown }[]>;
+}
+
+/**
+ * The `count` newest papers of the library (blank annotations left out) in one request, where the
+ * browser has IDBIndex.getAllRecords (Chromium 141+). Null where it has not, or when blank records
+ * crowd the newest ones: then a cursor finds them. A cursor, walking newest first, costs a round trip
+ * to the database every few rows, and on a page that just opened that was a third of the time to
+ * its first rows.
+ */
+export async function newestInOneRequest(db: MarginsDB, count: number): Promise<Annotation[] | null> {
+  await db.open();
+  const index = db.backendDB().transaction('annotations', 'readonly').objectStore('annotations').index('updatedAt');
+  if (typeof (index as unknown as Partial<IndexWithGetAllRecords>).getAllRecords !== 'function') return null;
+  const asked = count * 2;
+  const records = await new Promise<{ value: unknown }[]>((resolve, reject) => {
+    const request = (index as unknown as IndexWithGetAllRecords).getAllRecords({ count: asked, direction: 'prev' });
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const newest = (records.map((r) => r.value) as Annotation[]).filter((a) => !isBlank(a)).slice(0, count);
+  return newest.length < count && records.length === asked ? null : newest;
+}
+
 /** Wait until the browser has painted what React just rendered (or a short while, in a hidden tab). */
 function afterPaint(): Promise<void> {
   return new Promise((resolve) => {
@@ -115,12 +140,14 @@ export class LibraryStore {
 
   private async loadFirstPage() {
     performance.mark('margins:first-page-query');
-    const anns = await this.db.annotations
-      .orderBy('updatedAt')
-      .reverse()
-      .filter((a) => !isBlank(a))
-      .limit(FIRST_PAGE_SIZE)
-      .toArray();
+    const anns =
+      (await newestInOneRequest(this.db, FIRST_PAGE_SIZE)) ??
+      (await this.db.annotations
+        .orderBy('updatedAt')
+        .reverse()
+        .filter((a) => !isBlank(a))
+        .limit(FIRST_PAGE_SIZE)
+        .toArray());
     const papers = await this.db.papers.bulkGet(anns.map((a) => a.id));
     performance.mark('margins:first-page-read');
     // The full load may have won the race (it never does in practice): keep the fuller answer.

@@ -2,7 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MarginsDB } from '@/lib/db/schema';
 import * as repo from '@/lib/db/repository';
-import { FIRST_PAGE_SIZE, LibraryStore } from '@/lib/library/store';
+import { FIRST_PAGE_SIZE, LibraryStore, newestInOneRequest } from '@/lib/library/store';
+import { isBlank } from '@/lib/model';
 
 let db: MarginsDB;
 let store: LibraryStore;
@@ -79,5 +80,46 @@ describe('LibraryStore', () => {
     await store.start({ firstPage: false });
     await db.annotations.clear();
     await until(() => store.getSnapshot().items.length === 0);
+  });
+});
+
+describe('the first page in one request (IDBIndex.getAllRecords)', () => {
+  /** What the cursor finds: the newest non-blank annotations, newest first. */
+  const byCursor = () =>
+    db.annotations
+      .orderBy('updatedAt')
+      .reverse()
+      .filter((a) => !isBlank(a))
+      .limit(FIRST_PAGE_SIZE)
+      .toArray();
+
+  it('finds what the cursor finds, in the same order', async () => {
+    const fast = await newestInOneRequest(db, FIRST_PAGE_SIZE);
+    expect(fast?.map((a) => a.id)).toEqual((await byCursor()).map((a) => a.id));
+    expect(fast).toHaveLength(FIRST_PAGE_SIZE);
+  });
+
+  it('leaves it to the cursor when removed papers crowd the newest ones, and the page is still right', async () => {
+    // The 70 newest-looking records become blank (removed papers keep their clocks as tombstones).
+    const newest = await db.annotations.orderBy('updatedAt').reverse().limit(70).primaryKeys();
+    await repo.deletePapers(db, newest);
+    expect(await newestInOneRequest(db, FIRST_PAGE_SIZE)).toBeNull();
+    const phases: number[] = [];
+    store.subscribe(() => store.getSnapshot().phase === 'first-page' && phases.push(store.getSnapshot().items.length));
+    await store.start();
+    const cursor = await byCursor();
+    expect(phases).toEqual([cursor.length]);
+    expect(cursor.every((a) => !newest.includes(a.id))).toBe(true);
+  });
+
+  it('answers null where the browser has no getAllRecords', async () => {
+    const proto = Object.getPrototypeOf(db.backendDB().transaction('annotations').objectStore('annotations').index('updatedAt'));
+    const saved = Object.getOwnPropertyDescriptor(proto, 'getAllRecords');
+    delete proto.getAllRecords;
+    try {
+      expect(await newestInOneRequest(db, FIRST_PAGE_SIZE)).toBeNull();
+    } finally {
+      if (saved) Object.defineProperty(proto, 'getAllRecords', saved);
+    }
   });
 });
