@@ -235,6 +235,8 @@ export interface ExportOptions {
   filter: ExportFilter;
   /** The annotations and papers already in memory (the library page's); read from the database when absent. */
   records?: LibraryRecords | null;
+  /** The state already read with this filter (then nothing is read again). */
+  state?: SyncState;
   settings?: Partial<Settings>;
   app?: string;
   now?: number;
@@ -270,7 +272,7 @@ export async function exportLibrary(db: MarginsDB, opts: ExportOptions): Promise
   const now = opts.now ?? Date.now();
   const progress = opts.onProgress;
   const source = opts.records ? memoryRecords(opts.records) : databaseRecords(db);
-  const state = await readState(db, opts.filter, progress && ((d, t, l) => progress(d, t + 1, l)), source);
+  const state = opts.state ?? (await readState(db, opts.filter, progress && ((d, t, l) => progress(d, t + 1, l)), source));
   progress?.(5, 6, 'Writing the file');
   await yieldToUi();
   const mime = EXTENSIONS[opts.format][1];

@@ -148,8 +148,12 @@ export async function syncFolderOnce(dir: SyncDirectoryHandle, deps: FolderSyncD
     // Someone replaced the file since we read it: merge that first.
     const again = await readIfPresent(dir);
     if (again && file && again.lastModified !== file.lastModified) continue;
-    // Only after a merge (another device's file), so a usual round pays nothing for it.
-    if (incoming && stateFingerprint(await readState(deps.db)) === stateFingerprint(stateFromFile(incoming))) {
+    // After a merge, read the database itself: the import was written by the background, and the
+    // page's copy learns of it through a broadcast that is not ordered with the background's answer.
+    // That state is compared with the file (only after a merge, so a usual round pays nothing for it)
+    // and, when they differ, written as it is (not read a second time).
+    const state = merged ? await readState(deps.db) : undefined;
+    if (state && incoming && stateFingerprint(state) === stateFingerprint(stateFromFile(incoming))) {
       return { merged, wrote: false, memo: { ...next, writtenMark: mark, lastSyncAt: now() } };
     }
     const { text } = await exportLibrary(deps.db, {
@@ -157,8 +161,7 @@ export async function syncFolderOnce(dir: SyncDirectoryHandle, deps: FolderSyncD
       filter: { kind: 'all' },
       settings: deps.settings,
       now: now(),
-      // After a merge, read the database itself: the import was written by the background, and the
-      // page's copy learns of it through a broadcast that is not ordered with the background's answer.
+      state,
       records: merged ? null : await deps.records?.(),
     });
     const handle = await dir.getFileHandle(SYNC_FILE_NAME, { create: true });
