@@ -133,7 +133,7 @@ export class MarginsPage {
     for (const [mode, on] of Object.entries(modes)) html.toggleAttribute(`data-margins-${mode}`, on);
     const css = pageCss((Object.keys(modes) as ListingMode[]).filter((m) => modes[m]));
     if (this.pageStyle && this.pageStyle.textContent !== css) this.pageStyle.textContent = css;
-    for (const m of this.mounted.values()) m.controls?.setNew(m.isNew && s.markNew);
+    for (const m of this.mounted.values()) m.controls?.setNew(this.marksNew(m));
   }
 
   private isListing(): boolean {
@@ -327,8 +327,13 @@ export class MarginsPage {
   private controlsFor(m: MountedCard): CardControls {
     const { card } = m;
     const controls = new CardControls(() => card.title || card.id, this.viewOf(card.id), this.actionsFor(card));
-    controls.setNew(m.isNew && (this.settings?.markNew ?? true));
+    controls.setNew(this.marksNew(m));
     return controls;
+  }
+
+  /** Does this card show its NEW badge (new to the reader, and the setting is on)? */
+  private marksNew(m: MountedCard): boolean {
+    return m.isNew && (this.settings?.markNew ?? true);
   }
 
   private forget(root: Element, m: MountedCard): void {
@@ -374,7 +379,7 @@ export class MarginsPage {
           // New: first shown within the window (a reload keeps the mark), and not on the very first visit ever.
           m.isNew = now - first < NEW_WINDOW_MS && first - reply.seenSince > NEW_WINDOW_MS;
           applySeenAttribute(card.root, m.isNew ? 'new' : 'seen');
-          m.controls?.setNew(m.isNew && (this.settings?.markNew ?? true));
+          m.controls?.setNew(this.marksNew(m));
         }
       }
     }
