@@ -14,7 +14,7 @@ import type { DetectedCard, SiteAdapter } from '@/lib/sites/types';
 import { applySeenAttribute, applyStateAttributes, clearCardRoot, markCardRoot } from './card-state';
 import { CardControls } from './controls';
 import { installKeyboard } from './keyboard';
-import { type ListingMode, pageCss } from './styles';
+import { type ListingMode, pageCss, pageIsDark } from './styles';
 
 /** A paper first shown within this window still counts as new (so a reload keeps the marks). */
 const NEW_WINDOW_MS = 30 * 60 * 1000;
@@ -77,6 +77,8 @@ export class MarginsPage {
   /** Cards that came near the viewport, shown a slice at a time (a page's first screen can hold dozens). */
   private readonly toShow = new Set<MountedCard>();
   private showing = false;
+  /** Whether the page under the controls is dark (read again for every batch of controls shown). */
+  private dark: boolean | null = null;
   private observed: Element | null = null;
   private pageStyle: HTMLStyleElement | null = null;
   private rescanTimer: number | undefined;
@@ -295,6 +297,7 @@ export class MarginsPage {
     if (this.showing) return;
     this.showing = true;
     try {
+      this.followPageScheme();
       let sliceStart = performance.now();
       for (const m of this.toShow) {
         if (performance.now() - sliceStart > SHOW_SLICE_MS) {
@@ -310,12 +313,25 @@ export class MarginsPage {
     }
   }
 
+  /**
+   * Read whether the page is dark; when that changed (a site's theme switch, the system's), restyle the
+   * controls already shown.
+   */
+  private followPageScheme(): void {
+    const dark = pageIsDark(document);
+    if (dark === this.dark) return;
+    this.dark = dark;
+    for (const m of this.mounted.values()) if (m.controls) m.controls.host.setAttribute('data-scheme', dark ? 'dark' : 'light');
+  }
+
   /** Put a card's controls in place and build them (near the viewport, or focused by the keyboard). */
   show(m: MountedCard): CardControls {
     this.toShow.delete(m);
     this.visibility.unobserve(m.card.root);
+    if (this.dark === null) this.followPageScheme();
     const controls = (m.controls ??= this.controlsFor(m));
     if (!controls.isInPage && m.card.mount.anchor.isConnected) {
+      controls.host.setAttribute('data-scheme', this.dark ? 'dark' : 'light');
       controls.host.setAttribute('data-margins-for', m.card.id);
       m.card.mount.anchor.insertAdjacentElement(m.card.mount.position, controls.host);
     }

@@ -1,7 +1,8 @@
 /**
  * The CSS of the in-page controls. It lives in each card's shadow root, so page CSS cannot reach our
- * controls and ours cannot reach the page. Colours follow the page's colour scheme: light by default,
- * dark when the reader's system (or the site, through `color-scheme`) is dark.
+ * controls and ours cannot reach the page. Colours follow the page the controls sit on, not the reader's
+ * system: arXiv stays white under a dark system theme, and light text there could not be read. The host
+ * carries `data-scheme="dark"` when the page is dark (see `pageIsDark`).
  */
 export const CONTROLS_CSS = `
 :host { --m-fg: #1f2328; --m-muted: #59636e; --m-bg: #ffffff; --m-border: #d1d9e0; --m-chip: #eef1f4;
@@ -11,26 +12,28 @@ export const CONTROLS_CSS = `
    out) also resets whatever :host would set. Custom properties survive 'all', so the palette lives on :host. */
 .bar, .help { font: 12px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans-serif;
   color: var(--m-fg); text-align: start; white-space: normal; letter-spacing: normal; }
-@media (prefers-color-scheme: dark) {
-  :host { --m-fg: #e6edf3; --m-muted: #9198a1; --m-bg: #161b22; --m-border: #3d444d; --m-chip: #262c36;
-    --m-accent: #f0883e; --m-star: #f2b64a; --m-focus: #4493f8; --m-error: #ff7b72; --m-shadow: 0 4px 16px rgba(0,0,0,.5); }
-}
+:host([data-scheme="dark"]) { --m-fg: #e6edf3; --m-muted: #9198a1; --m-bg: #161b22; --m-border: #3d444d; --m-chip: #262c36;
+  --m-accent: #f0883e; --m-star: #f2b64a; --m-focus: #4493f8; --m-error: #ff7b72; --m-shadow: 0 4px 16px rgba(0,0,0,.5); }
 * { box-sizing: border-box; }
 .bar { display: inline-flex; flex-wrap: wrap; align-items: center; gap: 4px; position: relative;
   vertical-align: top; margin-inline-start: .5em; }
 /* One row of the bar is 18 px, no taller than a line of the listings' text (see the host's style in controls.ts). */
-button { font: inherit; color: inherit; background: transparent; border: 1px solid transparent; border-radius: 6px;
-  padding: 0 6px; cursor: pointer; line-height: 16px; display: inline-flex; align-items: center; gap: 3px; }
-button:hover { background: var(--m-chip); }
-button:focus-visible, input:focus-visible, textarea:focus-visible { outline: 2px solid var(--m-focus); outline-offset: 1px; }
-.star { font-size: 15px; line-height: 16px; padding: 0 4px; color: var(--m-muted); }
+/* Buttons are spans with the button role (controls.ts says why): they get a button's looks here. */
+[role="button"] { font: inherit; color: inherit; background: transparent; border: 1px solid transparent; border-radius: 6px;
+  padding: 0 6px; cursor: pointer; line-height: 16px; display: inline-flex; align-items: center; gap: 3px;
+  user-select: none; -webkit-user-select: none; white-space: nowrap; }
+[role="button"]:hover { background: var(--m-chip); }
+[role="button"]:focus-visible, input:focus-visible, textarea:focus-visible { outline: 2px solid var(--m-focus); outline-offset: 1px; }
+.star { padding: 0 3px; color: var(--m-muted); }
+.star svg { display: block; width: 16px; height: 16px; fill: none; stroke: currentColor; stroke-width: 1.8; stroke-linejoin: round; }
 .star[aria-pressed="true"] { color: var(--m-star); }
+.star[aria-pressed="true"] svg { fill: currentColor; }
 .chips { display: inline-flex; flex-wrap: wrap; gap: 4px; }
 .chips:empty { display: none; }
 .chip { background: var(--m-chip); border: 1px solid var(--m-border); border-radius: 999px; padding: 0 2px 0 8px;
   display: inline-flex; align-items: center; gap: 2px; max-width: 16em; line-height: 16px; }
 .chip > span { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.chip > button { padding: 0 4px; border-radius: 999px; color: var(--m-muted); border: 0; }
+.chip > [role="button"] { padding: 0 4px; border-radius: 999px; color: var(--m-muted); border: 0; }
 .chip[data-color] { border-color: var(--chip-color); box-shadow: inset 3px 0 0 var(--chip-color); }
 .add, .note-btn { color: var(--m-muted); border: 1px dashed var(--m-border); }
 .note-btn[data-has-note] { border-style: solid; color: var(--m-fg); }
@@ -82,4 +85,40 @@ export function pageCss(modes: Iterable<ListingMode>): string {
   const rules = ['[data-margins-focused] { outline: 2px solid #0969da !important; outline-offset: 2px; border-radius: 4px; }'];
   for (const mode of modes) rules.push(MODE_RULES[mode]);
   return rules.join('\n');
+}
+
+/** [r, g, b, alpha] of a computed `rgb()`/`rgba()` colour; null for anything else. */
+function parseRgb(color: string): [number, number, number, number] | null {
+  const m = /^rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)(?:\s*[,/]\s*([\d.]+%?))?\s*\)$/.exec(color.trim());
+  if (!m) return null;
+  const alpha = m[4] === undefined ? 1 : m[4].endsWith('%') ? parseFloat(m[4]) / 100 : parseFloat(m[4]);
+  return [parseFloat(m[1]), parseFloat(m[2]), parseFloat(m[3]), alpha];
+}
+
+/** Relative luminance (WCAG) of an sRGB colour, 0 (black) to 1 (white). */
+function luminance([r, g, b]: [number, number, number, number]): number {
+  const lin = (c: number) => {
+    const s = c / 255;
+    return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+/**
+ * Is the page dark where our controls sit? The body's background decides, else the root's (Hugging Face
+ * darkens the root with a class); a page that paints neither shows the browser's canvas, which is dark
+ * only when the page asks for a dark `color-scheme` (and, for "light dark", the reader's system is dark).
+ * Read once per batch of controls: a style read on a page that is already laid out.
+ */
+export function pageIsDark(doc: Document): boolean {
+  const view = doc.defaultView;
+  if (!view) return false;
+  for (const el of [doc.body, doc.documentElement]) {
+    if (!el) continue;
+    const rgba = parseRgb(view.getComputedStyle(el).backgroundColor);
+    if (rgba && rgba[3] >= 0.5) return luminance(rgba) < 0.2;
+  }
+  const scheme = view.getComputedStyle(doc.documentElement).getPropertyValue('color-scheme');
+  if (!/\bdark\b/.test(scheme)) return false;
+  return !/\blight\b/.test(scheme) || view.matchMedia?.('(prefers-color-scheme: dark)').matches === true;
 }

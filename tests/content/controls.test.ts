@@ -52,11 +52,72 @@ describe('CardControls.update', () => {
     const controls = mounted(view);
     const records = await mutationsDuring(controls, () => controls.update({ ...view, starred: false }));
     const shadow = controls.host.shadowRoot!;
-    expect(shadow.querySelector('button.star')!.textContent).toBe('☆');
-    expect(shadow.querySelector('button.star')!.getAttribute('aria-pressed')).toBe('false');
+    expect(shadow.querySelector('.star')!.getAttribute('aria-pressed')).toBe('false');
+    expect(shadow.querySelector('.star')!.getAttribute('aria-label')).toMatch(/^Star /);
     expect([...shadow.querySelectorAll('.chip')].map((c) => c.getAttribute('data-tag'))).toEqual(['vision', 'to-read']);
     // The star's text, pressed state, label and title; nothing in the chips or the note.
-    expect(records.every((r) => (r.target as Element).closest?.('button.star') ?? r.target.parentElement?.closest('button.star'))).toBe(true);
+    expect(records.every((r) => (r.target as Element).closest?.('.star') ?? r.target.parentElement?.closest('.star'))).toBe(true);
     expect(records.length).toBeGreaterThan(0);
+  });
+});
+
+describe('CardControls buttons', () => {
+  const view: AnnotationView = { id: 'arxiv:2301.00002', starred: false, tags: ['vision'], note: '' };
+
+  function withCounts() {
+    const calls = { star: 0, removed: [] as string[] };
+    const controls = new CardControls(() => 'A paper', view, {
+      ...actions,
+      toggleStar: async () => void calls.star++,
+      removeTag: async (tag) => void calls.removed.push(tag),
+    });
+    document.body.append(controls.host);
+    controls.materialize();
+    return { controls, calls, shadow: controls.host.shadowRoot! };
+  }
+
+  const key = (target: Element, type: 'keydown' | 'keyup', k: string) => {
+    const event = new KeyboardEvent(type, { key: k, bubbles: true, composed: true, cancelable: true });
+    target.dispatchEvent(event);
+    return event;
+  };
+
+  it('are buttons to assistive technology and the keyboard: a role, a name, a tab stop', () => {
+    const { shadow } = withCounts();
+    const star = shadow.querySelector('.star')!;
+    expect(star.getAttribute('role')).toBe('button');
+    expect(star.getAttribute('tabindex')).toBe('0');
+    expect(star.getAttribute('aria-label')).toBe('Star A paper');
+    for (const b of shadow.querySelectorAll('[role="button"]')) {
+      expect(b.getAttribute('tabindex')).toBe('0');
+      expect(b.getAttribute('aria-label') || b.textContent).toBeTruthy();
+    }
+  });
+
+  it('act on Enter (key down) and Space (key up), once, without scrolling the page', async () => {
+    const { shadow, calls } = withCounts();
+    const star = shadow.querySelector('.star')!;
+    expect(key(star, 'keydown', 'Enter').defaultPrevented).toBe(true);
+    await Promise.resolve();
+    expect(calls.star).toBe(1);
+    const spaceDown = key(star, 'keydown', ' ');
+    expect(spaceDown.defaultPrevented).toBe(true);
+    expect(calls.star).toBe(1);
+    key(star, 'keyup', ' ');
+    expect(calls.star).toBe(2);
+    // Other keys are left to the page (and to Margins' own shortcuts).
+    expect(key(star, 'keydown', 'j').defaultPrevented).toBe(false);
+    expect(calls.star).toBe(2);
+    key(shadow.querySelector('.chip [role="button"]')!, 'keydown', 'Enter');
+    expect(calls.removed).toEqual(['vision']);
+  });
+
+  it('draw the star and use no <button> element or symbol-font character (each made a costly frame on long listings)', () => {
+    const { shadow, controls } = withCounts();
+    expect(shadow.querySelector('button')).toBeNull();
+    expect(shadow.querySelector('.star svg path')).not.toBeNull();
+    controls.update({ ...view, starred: true, note: 'A note' });
+    expect(shadow.querySelector('.star')!.getAttribute('aria-pressed')).toBe('true');
+    expect(shadow.textContent).not.toMatch(/[\u2600-\u27bf]/);
   });
 });

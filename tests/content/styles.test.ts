@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pageCss } from '@/lib/content/styles';
+import { pageCss, pageIsDark } from '@/lib/content/styles';
 
 describe('pageCss', () => {
   it('names no card attribute when no listing mode is on (setting them on 2,000 cards then costs no restyle)', () => {
@@ -23,5 +23,40 @@ describe('pageCss', () => {
     document.head.append(style);
     expect(style.sheet!.cssRules.length).toBe(5);
     style.remove();
+  });
+});
+
+describe('pageIsDark', () => {
+  const reset = () => {
+    document.body.removeAttribute('style');
+    document.documentElement.removeAttribute('style');
+  };
+
+  it('follows the body background: white and light greys are light, near-black is dark', () => {
+    reset();
+    document.body.style.backgroundColor = 'rgb(255, 255, 255)';
+    expect(pageIsDark(document)).toBe(false);
+    document.body.style.backgroundColor = '#e8e8e8';
+    expect(pageIsDark(document)).toBe(false);
+    document.body.style.backgroundColor = '#0b0f19';
+    expect(pageIsDark(document)).toBe(true);
+    reset();
+  });
+
+  it("falls back to the root's background when the body paints none (a dark theme set on <html>)", () => {
+    reset();
+    document.documentElement.style.backgroundColor = 'rgb(17, 24, 39)';
+    expect(pageIsDark(document)).toBe(true);
+    document.body.style.backgroundColor = 'rgba(0, 0, 0, 0)';
+    expect(pageIsDark(document)).toBe(true);
+    reset();
+  });
+
+  it('is light on a page that paints no background and asks for no dark colour scheme, whatever the system says', () => {
+    reset();
+    expect(pageIsDark(document)).toBe(false);
+    document.documentElement.style.setProperty('color-scheme', 'dark');
+    expect(pageIsDark(document)).toBe(true);
+    reset();
   });
 });

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExtensionBrowser, cardRoots, controlHosts, launchExtension, revealCard, scrollThrough, waitForCards } from './harness';
+import { type ExtensionBrowser, cardRoots, controlHosts, fixturePath, launchExtension, revealCard, scrollThrough, waitForCards } from './harness';
 
 const LISTING = 'https://arxiv.org/list/astro-ph.CO/recent?show=1000';
 const FIRST = 'arxiv:2607.21497';
@@ -339,4 +339,43 @@ describe('annotate where you read', () => {
     expect(await geometry(far)).toEqual(before);
     await tab.close();
   });
+});
+
+describe('controls follow the page they sit on, not the system theme', () => {
+  let b: ExtensionBrowser;
+  const DARK_LISTING = 'https://arxiv.org/list/astro-ph.CO/pastweek?show=1000';
+  beforeAll(async () => {
+    // The reader's system is dark; arXiv stays white, a site with a dark theme paints itself dark.
+    b = await launchExtension({ colorScheme: 'dark' });
+    b.serveFixture(LISTING, 'arxiv/list-astro-ph.CO-recent-2026-07-24-raw.html');
+    const html = readFileSync(fixturePath('arxiv/list-astro-ph.CO-recent-2026-07-24-raw.html'), 'utf8');
+    b.serve(DARK_LISTING, html.replace('</head>', '<style>body { background: #0d1117; color: #c9d1d9; }</style></head>'));
+  });
+  afterAll(async () => {
+    await b?.close();
+  });
+
+  for (const [url, scheme] of [[LISTING, 'light'], [DARK_LISTING, 'dark']] as const) {
+    it(`${scheme} page under a dark system: ${scheme} controls that axe finds readable`, async () => {
+      const tab = await b.open(url);
+      await waitForCards(tab, 111);
+      // A card of its own per page (both pages share the profile's library).
+      const id = (await cardRoots(tab))[scheme === 'light' ? 0 : 1].id;
+      const controls = await revealCard(tab, id);
+      await controls.getByRole('button', { name: /^Star/ }).click();
+      await controls.getByRole('button', { name: /^Add a note/ }).click();
+      await tab.keyboard.type('Readable on this page.');
+      await tab.keyboard.press('Escape');
+      await expect.poll(() => controls.getByRole('button', { name: /^Edit the note/ }).count()).toBe(1);
+      expect(await controls.getAttribute('data-scheme')).toBe(scheme);
+      // The note button's text against the page behind it: dark on the white page, light on the dark one.
+      const text = await controls.getByRole('button', { name: /^Edit the note/ }).evaluate((el) => getComputedStyle(el).color);
+      const [r, g, bl] = text.match(/[\d.]+/g)!.map(Number);
+      expect(scheme === 'light' ? r + g + bl < 300 : r + g + bl > 450).toBe(true);
+      const result = await new AxeBuilder({ page: tab }).include(`[data-margins-for="${id}"]`).withRules(['color-contrast']).analyze();
+      expect(result.violations.map((v) => `${v.id}: ${v.nodes.length}`)).toEqual([]);
+      expect(result.passes.length).toBeGreaterThan(0);
+      await tab.close();
+    });
+  }
 });

@@ -220,7 +220,7 @@ export function controlHosts(page: Page): Promise<string[]> {
 export async function revealCard(page: Page, id: string) {
   await page.locator(`[data-margins-id="${id}"]`).first().evaluate((el) => el.scrollIntoView({ block: 'center' }));
   const host = page.locator(`[data-margins-for="${id}"]`).first();
-  await host.locator('button').first().waitFor({ state: 'attached' });
+  await host.locator('[role="button"]').first().waitFor({ state: 'attached' });
   return host;
 }
 
