@@ -106,6 +106,7 @@ export class MarginsPage {
       this.teardown();
     });
     installKeyboard(this, this.ctx);
+    this.watchPageScheme();
     await this.scan();
     this.ctx.addEventListener(window, 'wxt:locationchange', () => this.requestRescan());
   }
@@ -322,6 +323,26 @@ export class MarginsPage {
     if (dark === this.dark) return;
     this.dark = dark;
     for (const m of this.mounted.values()) if (m.controls) m.controls.host.setAttribute('data-scheme', dark ? 'dark' : 'light');
+  }
+
+  /**
+   * A site's theme switch (Hugging Face sets a class on <html>) or the system's: restyle the controls at
+   * once, not at the next batch. Only the root's and the body's own attributes are watched.
+   */
+  private watchPageScheme(): void {
+    const recheck = () => {
+      if (this.dark !== null) this.followPageScheme();
+    };
+    const observer = new MutationObserver(recheck);
+    const attributeFilter = ['class', 'style', 'data-theme', 'data-color-mode'];
+    observer.observe(document.documentElement, { attributes: true, attributeFilter });
+    if (document.body) observer.observe(document.body, { attributes: true, attributeFilter });
+    const media = window.matchMedia?.('(prefers-color-scheme: dark)');
+    media?.addEventListener('change', recheck);
+    this.ctx.onInvalidated(() => {
+      observer.disconnect();
+      media?.removeEventListener('change', recheck);
+    });
   }
 
   /** Put a card's controls in place and build them (near the viewport, or focused by the keyboard). */

@@ -356,7 +356,7 @@ describe('controls follow the page they sit on, not the system theme', () => {
   });
 
   for (const [url, scheme] of [[LISTING, 'light'], [DARK_LISTING, 'dark']] as const) {
-    it(`${scheme} page under a dark system: ${scheme} controls that axe finds readable`, async () => {
+    it(`${scheme} page under a dark system: ${scheme} controls that axe finds readable, following a theme switch`, async () => {
       const tab = await b.open(url);
       await waitForCards(tab, 111);
       // A card of its own per page (both pages share the profile's library).
@@ -375,6 +375,10 @@ describe('controls follow the page they sit on, not the system theme', () => {
       const result = await new AxeBuilder({ page: tab }).include(`[data-margins-for="${id}"]`).withRules(['color-contrast']).analyze();
       expect(result.violations.map((v) => `${v.id}: ${v.nodes.length}`)).toEqual([]);
       expect(result.passes.length).toBeGreaterThan(0);
+      // The site switches its theme (a style on the body): the controls follow at once.
+      const other = scheme === 'light' ? 'dark' : 'light';
+      await tab.evaluate((bg) => (document.body.style.background = bg), other === 'dark' ? '#0d1117' : '#ffffff');
+      await expect.poll(() => controls.getAttribute('data-scheme')).toBe(other);
       await tab.close();
     });
   }
