@@ -10,7 +10,7 @@
  * - Live update latency: a star clicked in one tab until another tab shows it. Budget: 100 ms.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -43,6 +43,7 @@ const PAGES = [
     body: () => bigArxivListing(),
     cards: 2000,
     firstCardLine: 'dl#articles > dt',
+    cardRoot: 'dl#articles > dd',
   },
   {
     name: 'Hugging Face daily papers',
@@ -51,6 +52,7 @@ const PAGES = [
     body: () => readFileSync(fixturePath('huggingface/daily-papers-2024-08-01-raw.html'), 'utf8'),
     cards: 13,
     firstCardLine: 'article h3',
+    cardRoot: 'article',
   },
 ];
 
@@ -125,13 +127,30 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-async function plainContext(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+/**
+ * The floor under any extension: an extension whose one content script, on the same pages and at the same
+ * moment (document_idle), only marks each card root as Margins does, and does nothing else. Chromium's
+ * own cost of running an extension's script in a page (its isolated world, the script's loading) is in it.
+ */
+function floorExtension(dir: string): string {
+  const matches = PAGES.map((p) => `${new URL(p.url).origin}/*`);
+  const roots = Object.fromEntries(PAGES.map((p) => [new URL(p.url).hostname, p.cardRoot]));
+  writeFileSync(
+    path.join(dir, 'manifest.json'),
+    JSON.stringify({ manifest_version: 3, name: 'floor', version: '1.0', content_scripts: [{ matches, js: ['mark.js'], run_at: 'document_idle' }] }),
+  );
+  writeFileSync(
+    path.join(dir, 'mark.js'),
+    `for (const el of document.querySelectorAll(${JSON.stringify(roots)}[location.hostname])) el.setAttribute('data-margins-id', '');\n`,
+  );
+  return dir;
+}
+
+async function plainContext(extensionDir?: string): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'margins-bench-'));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: chromiumPath(),
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+  if (extensionDir) args.unshift(`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`);
+  const context = await chromium.launchPersistentContext(dir, { executablePath: chromiumPath(), headless: true, args });
   return { context, close: async () => (await context.close(), rmSync(dir, { recursive: true, force: true })) };
 }
 
@@ -139,30 +158,44 @@ export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const ext = await launchExtension();
   const plain = await plainContext();
+  const floorDir = floorExtension(mkdtempSync(path.join(tmpdir(), 'margins-floor-')));
+  const floor = await plainContext(floorDir);
   const built = readdirSync(path.join(EXTENSION_DIR, 'content-scripts'));
   for (const p of PAGES.filter((page) => built.includes(`${page.script}.js`))) {
     const body = p.body();
     ext.serve(p.url, body);
-    await plain.context.route(/^https?:\/\//, (r) => (r.request().url() === p.url ? r.fulfill({ body, contentType: 'text/html' }) : r.abort()));
+    for (const other of [plain, floor]) {
+      await other.context.route(/^https?:\/\//, (r) => (r.request().url() === p.url ? r.fulfill({ body, contentType: 'text/html' }) : r.abort()));
+      await other.context.addInitScript(LONGTASKS);
+    }
     await ext.context.addInitScript(LONGTASKS);
-    await plain.context.addInitScript(LONGTASKS);
     const withExt: Sample[] = [];
     const without: Sample[] = [];
+    const withFloor: Sample[] = [];
     const smallestChange: number[] = [];
     // Alternate runs so that machine noise hits both sides alike; the first of each is a warm-up.
     for (let i = 0; i <= RUNS; i++) {
       const a = await measure(plain.context, p.url, p.cards, false);
       const b = await measure(ext.context, p.url, p.cards, true);
+      const f = await measure(floor.context, p.url, p.cards, true);
       const c = await smallestChangeFrame(plain.context, p.url, p.firstCardLine);
       if (i > 0) {
         without.push(a);
         withExt.push(b);
+        withFloor.push(f);
         smallestChange.push(c);
       }
     }
     const base = median(without.map((s) => s.taskMs));
     const ours = median(withExt.map((s) => s.taskMs));
     results.push({ name: `${p.name}: main-thread time with Margins`, value: ours, unit: 'ms', baseline: base, budget: base * 1.1, note: `median of ${RUNS}` });
+    results.push({
+      name: `${p.name}: main-thread time with an extension whose content script only marks the cards (the floor)`,
+      value: median(withFloor.map((s) => s.taskMs)),
+      unit: 'ms',
+      baseline: base,
+      note: `median of ${RUNS}`,
+    });
     const longest = (xs: Sample[]) => Math.max(0, ...xs.flatMap((s) => s.longAfterLoad));
     results.push({ name: `${p.name}: longest task after load with Margins`, value: longest(withExt), unit: 'ms', baseline: longest(without), budget: 50 });
     results.push({
@@ -207,6 +240,8 @@ export async function run(): Promise<BenchResult[]> {
 
   await ext.close();
   await plain.close();
+  await floor.close();
+  rmSync(floorDir, { recursive: true, force: true });
 
   for (const file of readdirSync(path.join(EXTENSION_DIR, 'content-scripts'))) {
     const size = gzipSync(readFileSync(path.join(EXTENSION_DIR, 'content-scripts', file))).length / 1024;
