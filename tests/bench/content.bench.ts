@@ -117,6 +117,28 @@ async function smallestChangeFrame(context: BrowserContext, url: string, line: s
   return frame;
 }
 
+/**
+ * Long tasks while the reader scrolls the whole page down, a screen and a half at a time (controls come
+ * in as their cards near the viewport), after the page has settled. Returns every long task's duration.
+ */
+async function scrollLongTasks(context: BrowserContext, url: string, cards: number, withExtension: boolean): Promise<number[]> {
+  const page = await context.newPage();
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForFunction((n) => document.querySelectorAll('[data-margins-id]').length >= n, withExtension ? cards : 0, { timeout: 60_000 });
+  await page.evaluate(() => new Promise((r) => requestIdleCallback(() => requestAnimationFrame(() => setTimeout(r, 500)))));
+  const start = await page.evaluate(() => performance.now());
+  for (let i = 0; i < 12; i++) {
+    await page.mouse.wheel(0, 1500);
+    await page.waitForTimeout(400);
+  }
+  const long = await page.evaluate(
+    (t) => (window as unknown as { __longtasks: { start: number; duration: number }[] }).__longtasks.filter((x) => x.start >= t).map((x) => x.duration),
+    start,
+  );
+  await page.close();
+  return long;
+}
+
 async function taskDuration(cdp: import('playwright-core').CDPSession): Promise<number> {
   const { metrics } = await cdp.send('Performance.getMetrics');
   return metrics.find((m) => m.name === 'TaskDuration')!.value;
@@ -198,6 +220,22 @@ export async function run(): Promise<BenchResult[]> {
     });
     const longest = (xs: Sample[]) => Math.max(0, ...xs.flatMap((s) => s.longAfterLoad));
     results.push({ name: `${p.name}: longest task after load with Margins`, value: longest(withExt), unit: 'ms', baseline: longest(without), budget: 50 });
+    if (p.cards >= 1000) {
+      const scrollWith: number[] = [];
+      const scrollWithout: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        scrollWithout.push(...(await scrollLongTasks(plain.context, p.url, p.cards, false)));
+        scrollWith.push(...(await scrollLongTasks(ext.context, p.url, p.cards, true)));
+      }
+      results.push({
+        name: `${p.name}: longest task while scrolling 18,000 px down (3 runs) with Margins`,
+        value: Math.max(0, ...scrollWith),
+        unit: 'ms',
+        baseline: Math.max(0, ...scrollWithout),
+        budget: 50,
+        note: `${scrollWith.length} long tasks with Margins, ${scrollWithout.length} without`,
+      });
+    }
     results.push({
       name: `${p.name}: the page's own frame after adding one word to its first entry (no extension)`,
       value: median(smallestChange),
