@@ -8,7 +8,7 @@
  * file again and merges it with the database as it is then, in one transaction.
  */
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useContext, useEffect, useId, useState } from 'react';
 import { browser } from 'wxt/browser';
 import { db as defaultDb } from '@/lib/db';
 import type { MarginsDB } from '@/lib/db/schema';
@@ -23,6 +23,7 @@ import { type ImportSummary, type PreparedImport, prepareImport, withNotesReplac
 import { lastExportItem } from '@/lib/sync/reminder';
 import { ExportReminder } from './ExportReminder';
 import { ImportPreview } from './ImportPreview';
+import { PanelShown } from './panel-shown';
 import { ProgressLine, useDelayedProgress } from './Progress';
 import { useFolderSync } from './useFolderSync';
 import './sync.css';
@@ -131,8 +132,9 @@ export function SyncPanel(props: SyncPanelProps) {
   const { busy, progress, run } = useDelayedProgress();
 
   // --- export -----------------------------------------------------------------------------
-  const tags = (useLiveQuery(() => db.annotations.orderBy('tagList').uniqueKeys(), [db]) ?? []) as string[];
-  const starredCount = useLiveQuery(() => db.annotations.where('starred').equals(1).count(), [db]) ?? 0;
+  const shown = useContext(PanelShown);
+  const tags = (useLiveQuery(() => (shown ? db.annotations.orderBy('tagList').uniqueKeys() : []), [db, shown]) ?? []) as string[];
+  const starredCount = useLiveQuery(() => (shown ? db.annotations.where('starred').equals(1).count() : 0), [db, shown]) ?? 0;
   const [scope, setScope] = useState<'all' | 'starred' | 'tag'>('all');
   const [tag, setTag] = useState('');
   const [format, setFormat] = useState<ExportFormat>('json');

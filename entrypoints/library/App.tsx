@@ -13,6 +13,7 @@ import { SettingsPanel } from '@/components/library/SettingsPanel';
 import { TagPanel } from '@/components/library/TagPanel';
 import { type UndoEntry, UndoToast } from '@/components/library/UndoToast';
 import { ExportReminder } from '@/components/sync/ExportReminder';
+import { PanelShown } from '@/components/sync/panel-shown';
 import { db as defaultDb } from '@/lib/db';
 import type { MarginsDB } from '@/lib/db/schema';
 import { DEFAULT_FILTERS, type LibraryFilters, filtersToSearch, isFiltered, parseFilters } from '@/lib/library/filters';
@@ -386,7 +387,7 @@ export function LibraryApp(props: { db?: MarginsDB; ask?: Ask; syncPanel?: React
       {settingsMounted && (
         <main className="lib-settings" hidden={view !== 'settings'}>
           <SettingsPanel settings={settings} onChange={changeSettings} saved={settingsSaved} />
-          {props.syncPanel}
+          <PanelShown.Provider value={view === 'settings'}>{props.syncPanel}</PanelShown.Provider>
         </main>
       )}
       {view === 'settings' ? null : ready && total === 0 ? (

@@ -2,6 +2,7 @@ import { act, cleanup, configure, render, screen, waitFor, within } from '@testi
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SyncPanel, type StorageLike } from '@/components/sync/SyncPanel';
+import { PanelShown } from '@/components/sync/panel-shown';
 import { applyEdits } from '@/lib/db/repository';
 import type { MarginsDB } from '@/lib/db/schema';
 import { handleMessage } from '@/lib/messaging/handler';
@@ -189,5 +190,25 @@ describe('SyncPanel', () => {
     renderPanel({ now: () => Date.now() + 400 * DAY });
     await screen.findByText(/Not persistent/);
     expect(screen.queryByTestId('export-reminder')).toBeNull();
+  });
+});
+
+describe('SyncPanel while hidden', () => {
+  it('does not read the export choices (tags, starred count) until it is shown', async () => {
+    const tagOptions = () => [...document.querySelectorAll('option')].map((o) => o.textContent);
+    const view = render(
+      <PanelShown.Provider value={false}>
+        <SyncPanel db={db} ask={ask} storage={storage(false)} download={() => undefined} />
+      </PanelShown.Provider>,
+    );
+    await screen.findByRole('region', { name: 'Sync & backup' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(tagOptions()).toContain('Starred (0)');
+    view.rerender(
+      <PanelShown.Provider value={true}>
+        <SyncPanel db={db} ask={ask} storage={storage(false)} download={() => undefined} />
+      </PanelShown.Provider>,
+    );
+    await waitFor(() => expect(tagOptions()).toContain('Starred (1)'));
   });
 });
