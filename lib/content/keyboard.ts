@@ -4,7 +4,7 @@
  * with a modifier held, or when the setting is off.
  */
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { CONTROLS_CSS, pageIsDark } from './styles';
+import { CONTROLS_CSS, darkBehind } from './styles';
 import type { MarginsPage, MountedCard } from './runtime';
 
 export const SHORTCUTS: [key: string, what: string][] = [
@@ -57,7 +57,7 @@ export function installKeyboard(page: MarginsPage, ctx: ContentScriptContext): v
     help = document.createElement('div');
     help.setAttribute('data-margins-ui', '');
     help.setAttribute('style', 'all: initial;');
-    help.setAttribute('data-scheme', pageIsDark(document) ? 'dark' : 'light');
+    help.setAttribute('data-scheme', darkBehind(document.body) ? 'dark' : 'light');
     const shadow = help.attachShadow({ mode: 'open' });
     const style = document.createElement('style');
     style.textContent = CONTROLS_CSS;

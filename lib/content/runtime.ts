@@ -14,7 +14,7 @@ import type { DetectedCard, SiteAdapter } from '@/lib/sites/types';
 import { applySeenAttribute, applyStateAttributes, clearCardRoot, markCardRoot } from './card-state';
 import { CardControls } from './controls';
 import { installKeyboard } from './keyboard';
-import { type ListingMode, pageCss, pageIsDark } from './styles';
+import { type ListingMode, darkBehind, pageCss } from './styles';
 
 /** A paper first shown within this window still counts as new (so a reload keeps the marks). */
 const NEW_WINDOW_MS = 30 * 60 * 1000;
@@ -298,7 +298,7 @@ export class MarginsPage {
     if (this.showing) return;
     this.showing = true;
     try {
-      this.followPageScheme();
+      this.followPageScheme(this.toShow.values().next().value?.card.mount.anchor);
       let sliceStart = performance.now();
       for (const m of this.toShow) {
         if (performance.now() - sliceStart > SHOW_SLICE_MS) {
@@ -315,14 +315,20 @@ export class MarginsPage {
   }
 
   /**
-   * Read whether the page is dark; when that changed (a site's theme switch, the system's), restyle the
-   * controls already shown.
+   * Read whether the page is dark behind our controls (`near`: where the next ones go; else any shown
+   * card's place); when that changed (a site's theme switch, the system's), restyle the controls already shown.
    */
-  private followPageScheme(): void {
-    const dark = pageIsDark(document);
+  private followPageScheme(near?: Element): void {
+    const dark = darkBehind(near?.isConnected ? near : this.aShownPlace());
     if (dark === this.dark) return;
     this.dark = dark;
     for (const m of this.mounted.values()) if (m.controls) m.controls.host.setAttribute('data-scheme', dark ? 'dark' : 'light');
+  }
+
+  /** The mount point of some controls in the page, else the body. */
+  private aShownPlace(): Element {
+    for (const m of this.mounted.values()) if (m.controls?.isInPage && m.card.mount.anchor.isConnected) return m.card.mount.anchor;
+    return document.body ?? document.documentElement;
   }
 
   /**
@@ -349,7 +355,7 @@ export class MarginsPage {
   show(m: MountedCard): CardControls {
     this.toShow.delete(m);
     this.visibility.unobserve(m.card.root);
-    if (this.dark === null) this.followPageScheme();
+    if (this.dark === null) this.followPageScheme(m.card.mount.anchor);
     const controls = (m.controls ??= this.controlsFor(m));
     if (!controls.isInPage && m.card.mount.anchor.isConnected) {
       controls.host.setAttribute('data-scheme', this.dark ? 'dark' : 'light');

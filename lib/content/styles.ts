@@ -105,17 +105,18 @@ function luminance([r, g, b]: [number, number, number, number]): number {
 }
 
 /**
- * Is the page dark where our controls sit? The body's background decides, else the root's (Hugging Face
- * darkens the root with a class); a page that paints neither shows the browser's canvas, which is dark
- * only when the page asks for a dark `color-scheme` (and, for "light dark", the reader's system is dark).
- * Read once per batch of controls: a style read on a page that is already laid out.
+ * Is the page dark where our controls sit? The first element from `el` up that paints a background
+ * decides (a card, a site's app wrapper, the body, or the root: Hugging Face darkens the root with a
+ * class). A page that paints none shows the browser's canvas, which is dark only when the page asks for a
+ * dark `color-scheme` (and, for "light dark", the reader's system is dark). Read once per batch of
+ * controls, on a page already laid out: a few style reads.
  */
-export function pageIsDark(doc: Document): boolean {
-  const view = doc.defaultView;
-  if (!view) return false;
-  for (const el of [doc.body, doc.documentElement]) {
-    if (!el) continue;
-    const rgba = parseRgb(view.getComputedStyle(el).backgroundColor);
+export function darkBehind(el: Element | null): boolean {
+  const doc = el?.ownerDocument;
+  const view = doc?.defaultView;
+  if (!doc || !view) return false;
+  for (let e: Element | null = el; e; e = e.parentElement) {
+    const rgba = parseRgb(view.getComputedStyle(e).backgroundColor);
     if (rgba && rgba[3] >= 0.5) return luminance(rgba) < 0.2;
   }
   const scheme = view.getComputedStyle(doc.documentElement).getPropertyValue('color-scheme');

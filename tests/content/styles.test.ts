@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pageCss, pageIsDark } from '@/lib/content/styles';
+import { darkBehind, pageCss } from '@/lib/content/styles';
 
 describe('pageCss', () => {
   it('names no card attribute when no listing mode is on (setting them on 2,000 cards then costs no restyle)', () => {
@@ -26,8 +26,9 @@ describe('pageCss', () => {
   });
 });
 
-describe('pageIsDark', () => {
+describe('darkBehind', () => {
   const reset = () => {
+    document.body.replaceChildren();
     document.body.removeAttribute('style');
     document.documentElement.removeAttribute('style');
   };
@@ -35,28 +36,40 @@ describe('pageIsDark', () => {
   it('follows the body background: white and light greys are light, near-black is dark', () => {
     reset();
     document.body.style.backgroundColor = 'rgb(255, 255, 255)';
-    expect(pageIsDark(document)).toBe(false);
+    expect(darkBehind(document.body)).toBe(false);
     document.body.style.backgroundColor = '#e8e8e8';
-    expect(pageIsDark(document)).toBe(false);
+    expect(darkBehind(document.body)).toBe(false);
     document.body.style.backgroundColor = '#0b0f19';
-    expect(pageIsDark(document)).toBe(true);
+    expect(darkBehind(document.body)).toBe(true);
     reset();
   });
 
-  it("falls back to the root's background when the body paints none (a dark theme set on <html>)", () => {
+  it('takes the nearest painted background above the controls: a dark app wrapper on a white body, a dark root', () => {
+    reset();
+    document.body.style.backgroundColor = '#ffffff';
+    const app = document.createElement('div');
+    app.style.backgroundColor = 'rgb(13, 17, 23)';
+    const card = document.createElement('article');
+    card.style.backgroundColor = 'rgba(255, 255, 255, 0.05)'; // a faint tint does not decide
+    const title = document.createElement('h3');
+    card.append(title);
+    app.append(card);
+    document.body.append(app);
+    expect(darkBehind(title)).toBe(true);
+    card.style.backgroundColor = '#fafafa'; // a light card on the dark app
+    expect(darkBehind(title)).toBe(false);
     reset();
     document.documentElement.style.backgroundColor = 'rgb(17, 24, 39)';
-    expect(pageIsDark(document)).toBe(true);
-    document.body.style.backgroundColor = 'rgba(0, 0, 0, 0)';
-    expect(pageIsDark(document)).toBe(true);
+    expect(darkBehind(document.body)).toBe(true);
     reset();
   });
 
   it('is light on a page that paints no background and asks for no dark colour scheme, whatever the system says', () => {
     reset();
-    expect(pageIsDark(document)).toBe(false);
+    expect(darkBehind(document.body)).toBe(false);
     document.documentElement.style.setProperty('color-scheme', 'dark');
-    expect(pageIsDark(document)).toBe(true);
+    expect(darkBehind(document.body)).toBe(true);
+    expect(darkBehind(null)).toBe(false);
     reset();
   });
 });
