@@ -191,6 +191,21 @@ export async function run(): Promise<BenchResult[]> {
     const TYPICAL = Math.min(500, PAPERS);
     const typical: { preview: number; apply: number; summary: string }[] = [];
     for (let i = 0; i < RUNS; i++) typical.push(await importOnce(fromOtherDevice(synced, RUNS + i, i % 2 === 0, TYPICAL), `some-${i}.json`, TYPICAL));
+    // A new device: the whole library into an empty one (every paper and annotation written), once.
+    const fresh = await launchExtension();
+    let firstSync: { preview: number; apply: number; summary: string };
+    try {
+      const other = await openPanel(fresh);
+      const filePath = path.join(tmp, 'new-device.json');
+      await writeFile(filePath, exported);
+      const preview = await timeInPage(other, () => other.getByLabel('Import a Margins file…').setInputFiles(filePath, { timeout: 120_000 }), '[data-count="papersUpdated"]');
+      const apply = await timeInPage(other, () => other.getByRole('button', { name: 'Import', exact: true }).click(), '[data-testid="import-result"]');
+      const summary = (await other.getByTestId('import-result').textContent()) ?? '';
+      if (!summary.includes(`${PAPERS.toLocaleString('en-US')} papers added`)) throw new Error(`unexpected import result on the new device: ${summary}`);
+      firstSync = { preview, apply, summary };
+    } finally {
+      await fresh.close();
+    }
     const writeBaseline: number[] = [];
     for (let i = 0; i < RUNS; i++) writeBaseline.push(await rawWriteBaseline(page));
 
@@ -204,6 +219,7 @@ export async function run(): Promise<BenchResult[]> {
       { name: `sync: import ${n} papers all changed, confirm to merged (background validates again, merges in one transaction), median of ${RUNS}`, value: median(worst.map((x) => x.apply)), unit: 'ms', baseline: median(writeBaseline), note: 'baseline: bare IndexedDB put of every annotation in one transaction' },
       { name: `sync: import-merge ${n} papers all changed, preview + apply, median of ${RUNS}`, value: total(worst), unit: 'ms', budget: 5_000, note: note(worst) },
       { name: `sync: import-merge ${n} papers of which ${TYPICAL} changed, preview + apply, median of ${RUNS}`, value: total(typical), unit: 'ms', budget: 5_000, note: note(typical) },
+      { name: `sync: a new device, ${n} papers into an empty library, preview + apply, one run`, value: firstSync.preview + firstSync.apply, unit: 'ms', budget: 5_000, note: `preview ${Math.round(firstSync.preview)} ms; ${note([firstSync]).replace(/, new tags?: .*$/, '')}` },
     ];
   } finally {
     await b.close();
