@@ -104,6 +104,9 @@ function luminance([r, g, b]: [number, number, number, number]): number {
   return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
 }
 
+/** Ancestors of the controls whose background is read before going straight to the body and the root. */
+const MAX_BACKGROUND_DEPTH = 40;
+
 /**
  * Is the page dark where our controls sit? The first element from `el` up that paints a background
  * decides (a card, a site's app wrapper, the body, or the root: Hugging Face darkens the root with a
@@ -115,9 +118,21 @@ export function darkBehind(el: Element | null): boolean {
   const doc = el?.ownerDocument;
   const view = doc?.defaultView;
   if (!doc || !view) return false;
-  for (let e: Element | null = el; e; e = e.parentElement) {
+  const painted = (e: Element): boolean | null => {
     const rgba = parseRgb(view.getComputedStyle(e).backgroundColor);
-    if (rgba && rgba[3] >= 0.5) return luminance(rgba) < 0.2;
+    return rgba && rgba[3] >= 0.5 ? luminance(rgba) < 0.2 : null;
+  };
+  // The nearest ancestors, then the body and the root: a hostile page may nest thousands of levels.
+  let e: Element | null = el;
+  for (let depth = 0; e && depth < MAX_BACKGROUND_DEPTH; depth++, e = e.parentElement) {
+    const dark = painted(e);
+    if (dark !== null) return dark;
+  }
+  // Stopped short of the top: the body and the root still decide before the canvas.
+  for (const top of e ? [doc.body, doc.documentElement] : []) {
+    if (!top) continue;
+    const dark = painted(top);
+    if (dark !== null) return dark;
   }
   const scheme = view.getComputedStyle(doc.documentElement).getPropertyValue('color-scheme');
   if (!/\bdark\b/.test(scheme)) return false;

@@ -73,3 +73,25 @@ describe('darkBehind', () => {
     reset();
   });
 });
+
+describe('darkBehind on a hostile page', () => {
+  it('reads a bounded number of ancestors, then the body: 300 nested levels on a dark body', () => {
+    document.body.replaceChildren();
+    document.body.style.backgroundColor = '#000000';
+    let deepest: Element = document.body;
+    for (let i = 0; i < 300; i++) deepest = deepest.appendChild(document.createElement('div'));
+    const reads: Element[] = [];
+    const real = window.getComputedStyle.bind(window);
+    const spy = (el: Element, pseudo?: string | null) => (reads.push(el), real(el, pseudo));
+    window.getComputedStyle = spy as typeof window.getComputedStyle;
+    try {
+      expect(darkBehind(deepest)).toBe(true);
+    } finally {
+      window.getComputedStyle = real;
+    }
+    expect(reads.length).toBeLessThan(50);
+    expect(reads).toContain(document.body);
+    document.body.replaceChildren();
+    document.body.removeAttribute('style');
+  });
+});
