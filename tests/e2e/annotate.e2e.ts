@@ -120,6 +120,28 @@ describe('annotate where you read', () => {
     await expect.poll(() => tab1.getByRole('dialog', { name: 'Margins keyboard shortcuts' }).count()).toBe(0);
   });
 
+  it("works the card's buttons from the keyboard as a reader tabbing through the page would: Enter and Space, no scrolling", async () => {
+    const tab = await b.open(LISTING);
+    await waitForCards(tab, 111);
+    const id = (await cardRoots(tab))[5].id;
+    const controls = await revealCard(tab, id);
+    const star = controls.getByRole('button', { name: /^(Un)?[Ss]tar / });
+    await star.focus();
+    const wasStarred = (await rootAttr(tab, id, 'data-margins-starred')) === '';
+    const scrolled = await tab.evaluate(() => scrollY);
+    await tab.keyboard.press('Enter');
+    await expect.poll(() => rootAttr(tab, id, 'data-margins-starred')).toBe(wasStarred ? null : '');
+    await tab.keyboard.press(' ');
+    await expect.poll(() => rootAttr(tab, id, 'data-margins-starred')).toBe(wasStarred ? '' : null);
+    expect(await tab.evaluate(() => scrollY)).toBe(scrolled); // Space on a button never scrolls the page
+    // Tab moves on to the next control, and Enter there opens the tag input.
+    await tab.keyboard.press('Tab');
+    await tab.keyboard.press('Enter');
+    await expect.poll(() => controls.getByRole('combobox', { name: /New tag/ }).count()).toBe(1);
+    await tab.keyboard.press('Escape');
+    await tab.close();
+  });
+
   it('ignores the keys while the reader types in the page, and when shortcuts are off', async () => {
     const tab = await b.open(LISTING);
     await tab.evaluate(() => {
