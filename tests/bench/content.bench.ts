@@ -94,13 +94,19 @@ async function measure(context: BrowserContext, url: string, cards: number, with
  * first card's line, as any script of the page might. On a 2,000-entry listing the frame that follows
  * lays out and repaints the whole listing; that frame is the floor under any control put into a card.
  */
-async function smallestChangeFrame(context: BrowserContext, url: string, line: string): Promise<number> {
+/**
+ * What is added: a word in a span (the floor), or what Margins' controls used to hold: a `<button>`, or a
+ * ☆ (a character most text fonts lack, drawn from a fallback font). Why the controls hold neither now.
+ */
+type AddedThing = 'word' | 'button' | 'star';
+
+async function smallestChangeFrame(context: BrowserContext, url: string, line: string, added: AddedThing = 'word'): Promise<number> {
   const page = await context.newPage();
   await page.goto(url, { waitUntil: 'load' });
   await page.evaluate(() => new Promise((r) => requestIdleCallback(() => requestAnimationFrame(() => setTimeout(r, 300)))));
-  const frame = await page.evaluate(async (selector) => {
-    const word = document.createElement('span');
-    word.textContent = ' new';
+  const frame = await page.evaluate(async ([selector, what]) => {
+    const word = document.createElement(what === 'button' ? 'button' : 'span');
+    word.textContent = what === 'star' ? ' ☆' : ' new';
     document.querySelector(selector)?.append(word);
     // From the start of the next frame (its animation callbacks run before style, layout and paint) to
     // the first task after it.
@@ -112,7 +118,7 @@ async function smallestChangeFrame(context: BrowserContext, url: string, line: s
     );
     await new Promise((r) => setTimeout(r, 300));
     return ms;
-  }, line);
+  }, [line, added] as const);
   await page.close();
   return frame;
 }
@@ -195,12 +201,22 @@ export async function run(): Promise<BenchResult[]> {
     const without: Sample[] = [];
     const withFloor: Sample[] = [];
     const smallestChange: number[] = [];
+    const buttonFrame: number[] = [];
+    const starFrame: number[] = [];
     // Alternate runs so that machine noise hits both sides alike; the first of each is a warm-up.
     for (let i = 0; i <= RUNS; i++) {
       const a = await measure(plain.context, p.url, p.cards, false);
       const b = await measure(ext.context, p.url, p.cards, true);
       const f = await measure(floor.context, p.url, p.cards, true);
       const c = await smallestChangeFrame(plain.context, p.url, p.firstCardLine);
+      if (p.cards >= 1000) {
+        const withButton = await smallestChangeFrame(plain.context, p.url, p.firstCardLine, 'button');
+        const withStar = await smallestChangeFrame(plain.context, p.url, p.firstCardLine, 'star');
+        if (i > 0) {
+          buttonFrame.push(withButton);
+          starFrame.push(withStar);
+        }
+      }
       if (i > 0) {
         without.push(a);
         withExt.push(b);
@@ -242,6 +258,16 @@ export async function run(): Promise<BenchResult[]> {
       unit: 'ms',
       note: `median of ${RUNS}; slowest ${Math.max(...smallestChange).toFixed(0)} ms`,
     });
+    for (const [what, frames] of [['a <button>', buttonFrame], ['a ☆ character', starFrame]] as const) {
+      if (!frames.length) continue;
+      results.push({
+        name: `${p.name}: the page's own frame after adding ${what} instead of a word (no extension)`,
+        value: median(frames),
+        unit: 'ms',
+        baseline: median(smallestChange),
+        note: `median of ${RUNS}; why the controls use neither`,
+      });
+    }
   }
 
   // Live update: star in tab A, time until tab B's card shows it.
