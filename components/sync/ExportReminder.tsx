@@ -6,6 +6,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import { db as defaultDb } from '@/lib/db';
+import { updatedRange } from '@/lib/db/queries';
 import type { MarginsDB } from '@/lib/db/schema';
 import { loadSettings, settingsItem } from '@/lib/settings';
 import { exportReminderDue, lastExportItem } from '@/lib/sync/reminder';
@@ -14,8 +15,8 @@ import { exportReminderDue, lastExportItem } from '@/lib/sync/reminder';
 export function useExportReminder(db: MarginsDB, now: () => number = Date.now): { dueDays: number | null; lastExportAt: number } {
   const [reminderDays, setReminderDays] = useState<number | null>(null);
   const [lastExportAt, setLastExportAt] = useState(0);
-  // The oldest clock in the library stands for "when this library began" (updatedAt is indexed).
-  const oldest = useLiveQuery(async () => (await db.annotations.orderBy('updatedAt').first())?.updatedAt ?? 0, [db]) ?? 0;
+  // The oldest clock in the library stands for "when this library began" (the packs' summaries know it).
+  const oldest = useLiveQuery(async () => (await updatedRange(db)).oldest, [db]) ?? 0;
   useEffect(() => {
     void loadSettings().then((s) => setReminderDays(s.exportReminderDays));
     void lastExportItem.getValue().then(setLastExportAt);

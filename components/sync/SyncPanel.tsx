@@ -11,6 +11,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useCallback, useContext, useEffect, useId, useState } from 'react';
 import { browser } from 'wxt/browser';
 import { db as defaultDb } from '@/lib/db';
+import { starredCount, tagCounts } from '@/lib/db/queries';
 import type { MarginsDB } from '@/lib/db/schema';
 import type { LibraryRecords } from '@/lib/library/store';
 import { ask as defaultAsk } from '@/lib/messaging/client';
@@ -133,8 +134,8 @@ export function SyncPanel(props: SyncPanelProps) {
 
   // --- export -----------------------------------------------------------------------------
   const shown = useContext(PanelShown);
-  const tags = (useLiveQuery(() => (shown ? db.annotations.orderBy('tagList').uniqueKeys() : []), [db, shown]) ?? []) as string[];
-  const starredCount = useLiveQuery(() => (shown ? db.annotations.where('starred').equals(1).count() : 0), [db, shown]) ?? 0;
+  const tags = useLiveQuery(async () => (shown ? [...(await tagCounts(db)).keys()].sort() : []), [db, shown]) ?? [];
+  const starredTotal = useLiveQuery(() => (shown ? starredCount(db) : 0), [db, shown]) ?? 0;
   const [scope, setScope] = useState<'all' | 'starred' | 'tag'>('all');
   const [tag, setTag] = useState('');
   const [format, setFormat] = useState<ExportFormat>('json');
@@ -255,7 +256,7 @@ export function SyncPanel(props: SyncPanelProps) {
             <span>Papers</span>
             <select value={scope} onChange={(e) => setScope(e.target.value as typeof scope)}>
               <option value="all">All papers</option>
-              <option value="starred">Starred ({num(starredCount)})</option>
+              <option value="starred">Starred ({num(starredTotal)})</option>
               <option value="tag" disabled={!tags.length}>
                 One tag
               </option>

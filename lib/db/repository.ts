@@ -3,6 +3,7 @@
  * calls after validating a message. Each public function runs in one transaction: all or nothing.
  */
 import Dexie from 'dexie';
+import { starredCount, tagCounts, withAnyTag } from './queries';
 import type { MarginsDB } from './schema';
 import {
   type Annotation,
@@ -99,7 +100,7 @@ async function recordIdFor(db: MarginsDB, id: string, aliases: string[] = []): P
   const hit = known.find((k) => k);
   if (hit) return hit.id;
   if (aliases.length) {
-    const existing = await db.annotations.bulkGet(aliases);
+    const existing = await db.annotationStore.bulkGet(aliases);
     const a = existing.find((x) => x);
     if (a) return a.id;
   }
@@ -116,13 +117,17 @@ async function storeAliases(db: MarginsDB, recordId: string, ids: string[]): Pro
  * views. Tags are normalised; an empty tag is ignored. Removing a tag keeps a tombstone.
  */
 export async function applyEdits(db: MarginsDB, edits: AnnotationEdit[]): Promise<AnnotationView[]> {
-  return db.transaction('rw', [db.annotations, db.papers, db.meta, db.aliases], async () => {
+  return db.transaction('rw', [...db.annotationStore.tables, ...db.paperStore.tables, db.meta, db.aliases], async () => {
     const clock = await tick(db);
     const now = clock.t;
     const views: AnnotationView[] = [];
+    // Written together at the end (one read-modify-write per pack); a later edit of the same paper
+    // in this batch starts from the earlier one's result.
+    const annotations = new Map<string, Annotation>();
+    const papers = new Map<string, Paper>();
     for (const edit of edits) {
       const id = await recordIdFor(db, edit.id, edit.paper?.aliases);
-      const current = (await db.annotations.get(id)) ?? emptyAnnotation(id, now);
+      const current = annotations.get(id) ?? (await db.annotationStore.get(id)) ?? emptyAnnotation(id, now);
       const tags = { ...current.tags };
       for (const raw of edit.addTags ?? []) {
         const tag = normalizeTag(raw);
@@ -137,24 +142,26 @@ export async function applyEdits(db: MarginsDB, edits: AnnotationEdit[]): Promis
       const note =
         edit.note !== undefined && edit.note !== (current.note?.v ?? '') ? { v: edit.note, c: clock } : current.note;
       const next = deriveAnnotation({ ...current, tags, star, note });
-      await db.annotations.put(next);
+      annotations.set(id, next);
       if (edit.paper) {
         const input = { ...edit.paper, id };
-        await db.papers.put(mergePaper(await db.papers.get(id), input, now));
+        papers.set(id, mergePaper(papers.get(id) ?? (await db.paperStore.get(id)), input, now));
         await storeAliases(db, id, [edit.paper.id, ...(edit.paper.aliases ?? [])]);
       }
       views.push(viewOf(next, id));
     }
+    await db.annotationStore.bulkPut([...annotations.values()]);
+    await db.paperStore.bulkPut([...papers.values()]);
     return views;
   });
 }
 
 /** Current views for the given ids (resolving aliases), keyed by the ids asked for. */
 export async function getViews(db: MarginsDB, ids: string[]): Promise<Record<string, AnnotationView>> {
-  return db.transaction('r', [db.annotations, db.aliases], async () => {
+  return db.transaction('r', [...db.annotationStore.tables, db.aliases], async () => {
     const resolved = await resolveIds(db, ids);
     const recordIds = [...new Set(resolved.values())];
-    const found = await db.annotations.bulkGet(recordIds);
+    const found = await db.annotationStore.bulkGet(recordIds);
     const byId = new Map(recordIds.map((id, i) => [id, found[i]]));
     const out: Record<string, AnnotationView> = {};
     for (const [asked, rid] of resolved) out[asked] = { ...viewOf(byId.get(rid), rid), id: asked };
@@ -184,7 +191,7 @@ export async function recordSeen(db: MarginsDB, ids: string[]): Promise<{ firstS
 
 /** How many papers are starred in the whole library. */
 export function countStarred(db: MarginsDB): Promise<number> {
-  return db.annotations.where('starred').equals(1).count();
+  return starredCount(db);
 }
 
 /** Turn the database's errors into a sentence for the reader. */
@@ -199,21 +206,8 @@ export function describeDbError(err: unknown): string {
   return err instanceof Error ? `Could not save: ${err.message}` : 'Could not save.';
 }
 
-/**
- * Write many records in batches of fewer than 50. Dexie tells open pages exactly which keys a
- * write touched only for writes of fewer than 50 records (larger ones are reported as "the whole
- * table changed"); the library page then re-reads those few records instead of all 50,000. The
- * batches run in parallel inside the caller's transaction, so this is still all or nothing.
- */
-const OBSERVED_BATCH = 49;
-export function putObserved<T>(table: { bulkPut(rows: T[]): Promise<unknown> }, rows: T[]): Promise<unknown> {
-  const batches: Promise<unknown>[] = [];
-  for (let i = 0; i < rows.length; i += OBSERVED_BATCH) batches.push(table.bulkPut(rows.slice(i, i + OBSERVED_BATCH)));
-  return Promise.all(batches);
-}
-
 function putAnnotations(db: MarginsDB, rows: Annotation[]): Promise<unknown> {
-  return putObserved(db.annotations, rows);
+  return db.annotationStore.bulkPut(rows);
 }
 
 /**
@@ -224,9 +218,9 @@ async function retag(db: MarginsDB, from: string[], into: string | null, before?
   const sources = [...new Set(from.map(normalizeTag).filter(Boolean))];
   const target = into === null ? null : normalizeTag(into);
   if (!sources.length || target === '') return 0;
-  return db.transaction('rw', [db.annotations, db.meta, db.tagMeta], async () => {
+  return db.transaction('rw', [...db.annotationStore.tables, db.meta, db.tagMeta], async () => {
     const clock = await tick(db);
-    const affected = await db.annotations.where('tagList').anyOf(sources).toArray();
+    const affected = await withAnyTag(db, sources);
     // What each paper showed before, so the library can undo the change.
     if (before) for (const a of affected) before.push(viewOf(a, a.id));
     const updated = affected.map((a) => {
@@ -273,9 +267,9 @@ export async function setTagColor(db: MarginsDB, tag: string, color: string | nu
  * deletion travels to other devices instead of the paper coming back with the next import.
  */
 export async function deletePapers(db: MarginsDB, ids: string[], before?: AnnotationView[]): Promise<number> {
-  return db.transaction('rw', [db.annotations, db.meta], async () => {
+  return db.transaction('rw', [...db.annotationStore.tables, db.meta], async () => {
     const clock = await tick(db);
-    const found = (await db.annotations.bulkGet(ids)).filter((a): a is Annotation => !!a);
+    const found = (await db.annotationStore.bulkGet([...new Set(ids)])).filter((a): a is Annotation => !!a);
     if (before) for (const a of found) if (!isBlank(a)) before.push(viewOf(a, a.id));
     const cleared = found.map((a) => {
       const tags = Object.fromEntries(
@@ -295,12 +289,12 @@ export async function deletePapers(db: MarginsDB, ids: string[], before?: Annota
 
 /** Every tag in use with its count and colour, most used first (ties: alphabetical). */
 export async function listTags(db: MarginsDB): Promise<{ name: string; count: number; color?: string }[]> {
-  return db.transaction('r', [db.annotations, db.tagMeta], async () => {
-    const names = (await db.annotations.orderBy('tagList').uniqueKeys()) as string[];
-    const counts = await Promise.all(names.map((n) => db.annotations.where('tagList').equals(n).count()));
+  return db.transaction('r', [...db.annotationStore.tables, db.tagMeta], async () => {
+    const counts = await tagCounts(db);
+    const names = [...counts.keys()];
     const metas = await db.tagMeta.bulkGet(names);
     return names
-      .map((name, i) => ({ name, count: counts[i], ...(metas[i]?.color ? { color: metas[i]!.color } : {}) }))
+      .map((name, i) => ({ name, count: counts.get(name)!, ...(metas[i]?.color ? { color: metas[i]!.color } : {}) }))
       .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
   });
 }
@@ -319,9 +313,9 @@ export interface BulkChange {
 export async function bulkEdit(db: MarginsDB, ids: string[], change: BulkChange, before?: AnnotationView[]): Promise<number> {
   const add = [...new Set((change.addTags ?? []).map(normalizeTag).filter(Boolean))];
   const remove = [...new Set((change.removeTags ?? []).map(normalizeTag).filter(Boolean))];
-  return db.transaction('rw', [db.annotations, db.meta], async () => {
+  return db.transaction('rw', [...db.annotationStore.tables, db.meta], async () => {
     const clock = await tick(db);
-    const found = (await db.annotations.bulkGet([...new Set(ids)])).filter((a): a is Annotation => !!a);
+    const found = (await db.annotationStore.bulkGet([...new Set(ids)])).filter((a): a is Annotation => !!a);
     const updated: Annotation[] = [];
     for (const a of found) {
       let changed = false;
@@ -358,9 +352,9 @@ export async function bulkEdit(db: MarginsDB, ids: string[], change: BulkChange,
  * is removed with a tombstone. Returns how many papers changed.
  */
 export async function restoreViews(db: MarginsDB, views: AnnotationView[]): Promise<number> {
-  return db.transaction('rw', [db.annotations, db.meta], async () => {
+  return db.transaction('rw', [...db.annotationStore.tables, db.meta], async () => {
     const clock = await tick(db);
-    const found = await db.annotations.bulkGet(views.map((v) => v.id));
+    const found = await db.annotationStore.bulkGet(views.map((v) => v.id));
     const updated: Annotation[] = [];
     views.forEach((view, i) => {
       const a = found[i] ?? emptyAnnotation(view.id, clock.t);

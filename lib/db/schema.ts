@@ -1,5 +1,6 @@
-import Dexie, { type EntityTable } from 'dexie';
-import type { Annotation, Clock, Paper } from '@/lib/model';
+import Dexie, { type EntityTable, type Table } from 'dexie';
+import { type Annotation, type Clock, type Paper, isBlank } from '@/lib/model';
+import { type Pack, type PackSummaryBase, PackedTable, packAll } from './packs';
 
 /** A tag's own metadata (colour), clocked like every other field so that it syncs. */
 export interface TagMeta {
@@ -37,6 +38,43 @@ export interface AliasEntry {
   id: string;
 }
 
+/**
+ * What the per-row indexes of v2 answered, per pack of annotations (see packs.ts): enough to count
+ * stars and tags, and to know which packs a query must read.
+ */
+export interface AnnotationSummary extends PackSummaryBase {
+  starred: number;
+  /** Tags present now, each with how many of the pack's papers carry it (pairs: tag names are the reader's). */
+  tags: [string, number][];
+  /** Newest and oldest `updatedAt` of any record, blank ones included (0 for an empty pack). */
+  newest: number;
+  oldest: number;
+  /** Newest `updatedAt` of a record that is not blank (the library's first page); 0 when none. */
+  newestShown: number;
+}
+
+export type PaperSummary = PackSummaryBase;
+
+export function summarizeAnnotations(pack: number, rows: readonly Annotation[]): AnnotationSummary {
+  const tags = new Map<string, number>();
+  let starred = 0;
+  let newest = 0;
+  let oldest = Infinity;
+  let newestShown = 0;
+  for (const a of rows) {
+    starred += a.starred;
+    for (const t of a.tagList) tags.set(t, (tags.get(t) ?? 0) + 1);
+    newest = Math.max(newest, a.updatedAt);
+    oldest = Math.min(oldest, a.updatedAt);
+    if (!isBlank(a)) newestShown = Math.max(newestShown, a.updatedAt);
+  }
+  return { pack, count: rows.length, starred, tags: [...tags], newest, oldest: rows.length ? oldest : 0, newestShown };
+}
+
+export function summarizePapers(pack: number, rows: readonly Paper[]): PaperSummary {
+  return { pack, count: rows.length };
+}
+
 export const DB_NAME = 'margins';
 
 /**
@@ -45,6 +83,10 @@ export const DB_NAME = 'margins';
  *   v1  papers, annotations (starred, tags, updatedAt indexed)
  *   v2  aliases, seen, note history, tag metadata, meta; annotations gain hasNote and createdAt,
  *       backfilled by the upgrade.
+ *   v3  annotations and papers move into packs with a summary per pack (packs.ts); the upgrade
+ *       copies every record.
+ *   v4  the per-row annotations and papers tables are dropped (v3's upgrade has read them: an
+ *       upgrade from v2 or v1 runs both in one transaction, all or nothing).
  */
 export const SCHEMA_V1 = {
   papers: 'id',
@@ -60,9 +102,26 @@ export const SCHEMA_V2 = {
   meta: 'key',
 };
 
+const PACK_TABLES = {
+  annotationPacks: 'pack',
+  annotationSummaries: 'pack',
+  paperPacks: 'pack',
+  paperSummaries: 'pack',
+};
+
+export const SCHEMA_V3 = { ...SCHEMA_V2, ...PACK_TABLES };
+
+export const SCHEMA_V4 = { ...SCHEMA_V3, annotations: null, papers: null };
+
 export class MarginsDB extends Dexie {
-  papers!: EntityTable<Paper, 'id'>;
-  annotations!: EntityTable<Annotation, 'id'>;
+  annotationPacks!: Table<Pack<Annotation>, number>;
+  annotationSummaries!: Table<AnnotationSummary, number>;
+  paperPacks!: Table<Pack<Paper>, number>;
+  paperSummaries!: Table<PaperSummary, number>;
+  /** The reader's annotations, one per paper, in packs. */
+  readonly annotationStore: PackedTable<Annotation, AnnotationSummary>;
+  /** What pages told us about each paper, in packs. */
+  readonly paperStore: PackedTable<Paper, PaperSummary>;
   aliases!: EntityTable<AliasEntry, 'alias'>;
   seen!: EntityTable<SeenEntry, 'id'>;
   noteHistory!: EntityTable<NoteHistoryEntry, 'seq'>;
@@ -91,7 +150,20 @@ export class MarginsDB extends Dexie {
             p.aliases ??= [];
           });
       });
+    this.version(3)
+      .stores(SCHEMA_V3)
+      .upgrade(async (tx) => {
+        const annotations = packAll(await tx.table<Annotation>('annotations').toArray(), summarizeAnnotations);
+        await tx.table('annotationPacks').bulkAdd(annotations.packs);
+        await tx.table('annotationSummaries').bulkAdd(annotations.summaries);
+        const papers = packAll(await tx.table<Paper>('papers').toArray(), summarizePapers);
+        await tx.table('paperPacks').bulkAdd(papers.packs);
+        await tx.table('paperSummaries').bulkAdd(papers.summaries);
+      });
+    this.version(4).stores(SCHEMA_V4);
+    this.annotationStore = new PackedTable<Annotation, AnnotationSummary>(this, this.annotationPacks, this.annotationSummaries, summarizeAnnotations);
+    this.paperStore = new PackedTable<Paper, PaperSummary>(this, this.paperPacks, this.paperSummaries, summarizePapers);
   }
 }
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 4;

@@ -3,17 +3,18 @@
  *
  * Why not one useLiveQuery over the tables: at 50,000 papers every write (a note autosaving while the
  * reader types) would re-read and re-parse every record. Instead:
- *  1. the first page is read by the `updatedAt` index (newest first), so rows show at once;
+ *  1. the first page is read from the packs holding the newest changes (queries.ts), so rows show at once;
  *  2. then everything is read once (for search, counts and the other sorts);
  *  3. after that, Dexie's `storagemutated` event (fired for writes in this page and, through a
- *     BroadcastChannel, for the background's writes) names the keys that changed, and only those
- *     records are read again.
+ *     BroadcastChannel, for the background's writes) names the packs that changed (packs.ts), and
+ *     only those packs are read again.
  * It also keeps the stored records themselves (every annotation, blank ones with only tombstones
  * included, and every paper): the Sync & backup panel exports and previews imports from them
  * (`records()`) instead of reading 100,000 records from IndexedDB again.
  */
 import Dexie, { RangeSet, type ObservabilitySet } from 'dexie';
-import { readByKeys } from '@/lib/db/read';
+import { packOf } from '@/lib/db/packs';
+import { newestShown } from '@/lib/db/queries';
 import type { MarginsDB } from '@/lib/db/schema';
 import { type Annotation, type Paper, isBlank } from '@/lib/model';
 import { type LibraryItem, itemFrom, itemWithAnnotation } from './query';
@@ -39,31 +40,6 @@ export interface LibrarySnapshot {
 /** Enough rows to fill a tall window (rows are about 80 px); the rest comes with the full load. */
 export const FIRST_PAGE_SIZE = 30;
 
-interface IndexWithGetAllRecords {
-  getAllRecords(options: { count?: number; direction?: IDBCursorDirection }): IDBRequest<{ value: unknown }[]>;
-}
-
-/**
- * The `count` newest papers of the library (blank annotations left out) in one request, where the
- * browser has IDBIndex.getAllRecords (Chromium 141+). Null where it has not, or when blank records
- * crowd the newest ones: then a cursor finds them. A cursor, walking newest first, costs a round trip
- * to the database every few rows, and on a page that just opened that was a third of the time to
- * its first rows.
- */
-export async function newestInOneRequest(db: MarginsDB, count: number): Promise<Annotation[] | null> {
-  await db.open();
-  const index = db.backendDB().transaction('annotations', 'readonly').objectStore('annotations').index('updatedAt');
-  if (typeof (index as unknown as Partial<IndexWithGetAllRecords>).getAllRecords !== 'function') return null;
-  const asked = count * 2;
-  const records = await new Promise<{ value: unknown }[]>((resolve, reject) => {
-    const request = (index as unknown as IndexWithGetAllRecords).getAllRecords({ count: asked, direction: 'prev' });
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-  const newest = (records.map((r) => r.value) as Annotation[]).filter((a) => !isBlank(a)).slice(0, count);
-  return newest.length < count && records.length === asked ? null : newest;
-}
-
 /** Wait until the browser has painted what React just rendered (or a short while, in a hidden tab). */
 function afterPaint(): Promise<void> {
   return new Promise((resolve) => {
@@ -80,9 +56,9 @@ function afterPaint(): Promise<void> {
 export class LibraryStore {
   private snapshot: LibrarySnapshot = { phase: 'starting', items: [], byId: new Map(), version: 0 };
   private readonly listeners = new Set<() => void>();
-  /** Ids whose annotation changed, and ids whose paper record changed, not yet read again. */
-  private readonly pending = new Set<string>();
-  private readonly pendingPapers = new Set<string>();
+  /** Packs of annotations, and packs of papers, that changed and are not yet read again. */
+  private readonly pending = new Set<number>();
+  private readonly pendingPapers = new Set<number>();
   private fullReloadPending = false;
   private flushing: Promise<void> | null = null;
   /** The full load (`start`), once started. */
@@ -140,15 +116,11 @@ export class LibraryStore {
 
   private async loadFirstPage() {
     performance.mark('margins:first-page-query');
-    const anns =
-      (await newestInOneRequest(this.db, FIRST_PAGE_SIZE)) ??
-      (await this.db.annotations
-        .orderBy('updatedAt')
-        .reverse()
-        .filter((a) => !isBlank(a))
-        .limit(FIRST_PAGE_SIZE)
-        .toArray());
-    const papers = await this.db.papers.bulkGet(anns.map((a) => a.id));
+    const { db } = this;
+    const [anns, papers] = await db.transaction('r', [...db.annotationStore.tables, ...db.paperStore.tables], async () => {
+      const newest = await newestShown(db, FIRST_PAGE_SIZE);
+      return [newest, await db.paperStore.bulkGet(newest.map((a) => a.id))] as const;
+    });
     performance.mark('margins:first-page-read');
     // The full load may have won the race (it never does in practice): keep the fuller answer.
     if (this.snapshot.phase !== 'starting') return;
@@ -156,12 +128,13 @@ export class LibraryStore {
   }
 
   private async loadAll() {
-    // Keys that change while we read are read again afterwards.
+    // Packs that change while we read are read again afterwards.
     this.pending.clear();
     this.pendingPapers.clear();
     this.fullReloadPending = false;
-    const [anns, papers] = await this.db.transaction('r', [this.db.annotations, this.db.papers], () =>
-      Promise.all([this.db.annotations.toArray(), this.db.papers.toArray()]),
+    const { db } = this;
+    const [anns, papers] = await db.transaction('r', [...db.annotationStore.tables, ...db.paperStore.tables], () =>
+      Promise.all([db.annotationStore.toArray(), db.paperStore.toArray()]),
     );
     performance.mark('margins:all-read');
     const paperById = new Map<string, Paper>();
@@ -175,23 +148,22 @@ export class LibraryStore {
     this.annotationRecords = annotationById;
     this.paperRecords = paperById;
     this.setItems(byId, 'ready');
-    if (this.pending.size || this.fullReloadPending) this.scheduleFlush();
+    if (this.pending.size || this.pendingPapers.size || this.fullReloadPending) this.scheduleFlush();
   }
 
   private onMutated = (parts: ObservabilitySet) => {
     let touched = false;
-    for (const table of ['annotations', 'papers'] as const) {
+    for (const [table, pending] of [
+      ['annotationPacks', this.pending],
+      ['paperPacks', this.pendingPapers],
+    ] as const) {
       const tree = parts[`${this.prefix}${table}/`];
       if (!tree || !('from' in tree)) continue;
       touched = true;
       for (const range of RangeSet(tree)) {
-        if (typeof range.from === 'string' && range.from === range.to) {
-          this.pending.add(range.from);
-          if (table === 'papers') this.pendingPapers.add(range.from);
-        } else {
-          // A whole range changed (a clear, an import of many records): read everything again.
-          this.fullReloadPending = true;
-        }
+        if (typeof range.from === 'number' && range.from === range.to) pending.add(range.from);
+        // A whole range changed (a clear, a write of 50 packs or more): read everything again.
+        else this.fullReloadPending = true;
       }
     }
     if (touched && this.snapshot.phase === 'ready') this.scheduleFlush();
@@ -202,16 +174,16 @@ export class LibraryStore {
     this.flushing = (async () => {
       // Let a burst of writes (one transaction fires once, but several may follow) gather first.
       await new Promise((r) => setTimeout(r, 0));
-      while (!this.stopped && (this.pending.size || this.fullReloadPending)) {
+      while (!this.stopped && (this.pending.size || this.pendingPapers.size || this.fullReloadPending)) {
         if (this.fullReloadPending) {
           await this.loadAll();
           continue;
         }
-        const ids = [...this.pending];
-        const paperIds = new Set(this.pendingPapers);
+        const packs = [...this.pending];
+        const paperPacks = [...this.pendingPapers];
         this.pending.clear();
         this.pendingPapers.clear();
-        await this.applyChanged(ids, paperIds);
+        await this.applyChanged(packs, paperPacks);
       }
     })().finally(() => {
       this.flushing = null;
@@ -219,33 +191,48 @@ export class LibraryStore {
   }
 
   /**
-   * Read the changed records again. A paper record is read only when it changed or is new to the
-   * list: renaming a tag on 5,000 papers reads 5,000 annotations, not 5,000 papers as well. When most
-   * of a table changed (an import), the whole table is read: much faster than key by key.
+   * Read the changed packs again (about 50 records each at 50,000 papers) and update the records
+   * they hold. Only records that differ from the ones in memory become new list items, so rows
+   * that did not change keep their identity (and are not drawn again).
    */
-  private async applyChanged(ids: string[], paperIds: ReadonlySet<string>) {
+  private async applyChanged(packs: number[], paperPacks: number[]) {
     performance.mark('margins:changes-read-start');
-    const known = this.snapshot.byId;
-    const needPaper = ids.filter((id) => paperIds.has(id) || !known.has(id));
-    const [anns, papers] = await this.db.transaction('r', [this.db.annotations, this.db.papers], () =>
-      Promise.all([
-        readByKeys(this.db.annotations, ids, (a) => a.id, this.annotationRecords.size),
-        readByKeys(this.db.papers, needPaper, (p) => p.id, this.paperRecords.size),
-      ]),
+    const { db } = this;
+    const [anns, papers] = await db.transaction('r', [...db.annotationStore.tables, ...db.paperStore.tables], () =>
+      Promise.all([db.annotationStore.inPacks(packs), db.paperStore.inPacks(paperPacks)]),
     );
-    const paperById = new Map<string, Paper | undefined>(needPaper.map((id, i) => [id, papers[i]]));
-    for (const [id, p] of paperById) {
-      if (p) this.paperRecords.set(id, p);
-      else this.paperRecords.delete(id);
-    }
+    const replace = <T extends { id: string }>(records: Map<string, T>, packIds: number[], rows: T[]): Set<string> => {
+      const changed = new Set<string>();
+      // Records of these packs that are gone now (nothing deletes one today, but the packs say so).
+      const packSet = new Set(packIds);
+      const present = new Set(rows.map((r) => r.id));
+      for (const id of records.keys()) {
+        if (packSet.has(packOf(id)) && !present.has(id)) {
+          records.delete(id);
+          changed.add(id);
+        }
+      }
+      for (const row of rows) {
+        const old = records.get(row.id);
+        if (old && JSON.stringify(old) === JSON.stringify(row)) continue;
+        records.set(row.id, row);
+        changed.add(row.id);
+      }
+      return changed;
+    };
+    const annotationsChanged = replace(this.annotationRecords, packs, anns);
+    const papersChanged = replace(this.paperRecords, paperPacks, papers);
+    if (!annotationsChanged.size && !papersChanged.size) return;
+    const known = this.snapshot.byId;
     const byId = new Map(known);
-    ids.forEach((id, i) => {
-      const a: Annotation | undefined = anns[i];
-      if (a) this.annotationRecords.set(id, a);
-      else this.annotationRecords.delete(id);
+    for (const id of new Set([...annotationsChanged, ...papersChanged])) {
+      const a = this.annotationRecords.get(id);
+      const item = known.get(id);
       if (!a || isBlank(a)) byId.delete(id);
-      else byId.set(id, paperById.has(id) ? itemFrom(a, paperById.get(id)) : itemWithAnnotation(known.get(id)!, a));
-    });
+      // A paper's own record unchanged: keep what the item took from it (no need to rebuild it).
+      else if (item && !papersChanged.has(id)) byId.set(id, itemWithAnnotation(item, a));
+      else byId.set(id, itemFrom(a, this.paperRecords.get(id)));
+    }
     performance.mark('margins:changes-read');
     this.setItems(byId);
     performance.mark('margins:changes-shown');

@@ -3,6 +3,7 @@
  * answer, and tell the tabs what changed. Kept free of `browser` so tests can drive it directly.
  */
 import type { MarginsDB } from '@/lib/db/schema';
+import { changedSince } from '@/lib/db/queries';
 import * as repo from '@/lib/db/repository';
 import { ImportError } from '@/lib/sync/format';
 import { applyImport } from '@/lib/sync/import';
@@ -106,7 +107,7 @@ function isSet(v: AnnotationView | undefined): v is AnnotationView {
 
 async function handlePrivileged(deps: HandlerDeps, req: PrivilegedRequest) {
   const { db } = deps;
-  const changedSince = Date.now();
+  const changedStart = Date.now();
   let result: unknown;
   const before: AnnotationView[] = [];
   switch (req.type) {
@@ -136,14 +137,14 @@ async function handlePrivileged(deps: HandlerDeps, req: PrivilegedRequest) {
       break;
     case 'sync.import': {
       // Re-validates the file and merges it with the current database in one transaction.
-      // Imported clocks may be newer than `changedSince`: push the changed views here, once, and return.
+      // Imported clocks may be newer than `changedStart`: push the changed views here, once, and return.
       const { summary, changedViews } = await applyImport(db, req.file);
       if (changedViews.length) deps.broadcast(changedViews);
       return summary;
     }
   }
   // Bulk changes: push every annotation touched since the change began.
-  const touched = await db.annotations.where('updatedAt').aboveOrEqual(changedSince).toArray();
+  const touched = await changedSince(db, changedStart);
   if (touched.length) deps.broadcast(touched.map((a) => viewOf(a, a.id)));
   return result;
 }

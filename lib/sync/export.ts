@@ -8,6 +8,7 @@
  * small tables from IndexedDB (see `RecordSource`).
  */
 import type { MarginsDB } from '@/lib/db/schema';
+import { starredAnnotations, withAnyTag } from '@/lib/db/queries';
 import { SCHEMA_VERSION } from '@/lib/db/schema';
 import type { LibraryRecords } from '@/lib/library/store';
 import type { Annotation, Paper } from '@/lib/model';
@@ -63,11 +64,11 @@ export function databaseRecords(db: MarginsDB): RecordSource {
   return {
     annotations: (filter) =>
       filter.kind === 'all'
-        ? db.annotations.toArray()
+        ? db.annotationStore.toArray()
         : filter.kind === 'starred'
-          ? db.annotations.where('starred').equals(1).toArray()
-          : db.annotations.where('tagList').equals(filter.tag).toArray(),
-    papers: async (ids) => (ids === 'all' ? db.papers.toArray() : (await db.papers.bulkGet(ids)).filter((p) => !!p)),
+          ? starredAnnotations(db)
+          : withAnyTag(db, [filter.tag]),
+    papers: async (ids) => (ids === 'all' ? db.paperStore.toArray() : (await db.paperStore.bulkGet(ids)).filter((p) => !!p)),
   };
 }
 
@@ -107,7 +108,7 @@ export async function readState(
       return rows;
     });
   onProgress?.(0, steps, 'Reading the library');
-  return db.transaction('r', [db.annotations, db.papers, db.aliases, db.tagMeta, db.noteHistory], async () => {
+  return db.transaction('r', [...db.annotationStore.tables, ...db.paperStore.tables, db.aliases, db.tagMeta, db.noteHistory], async () => {
     const [annotations, allPapers, allAliases, history, metas] = await Promise.all([
       step(records.annotations(filter)),
       filter.kind === 'all' ? step(records.papers('all')) : Promise.resolve(null),

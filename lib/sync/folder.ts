@@ -12,6 +12,7 @@
  * `margins-device`: device-local state that never syncs.
  */
 import Dexie, { type EntityTable } from 'dexie';
+import { updatedRange } from '@/lib/db/queries';
 import type { MarginsDB } from '@/lib/db/schema';
 import type { LibraryRecords } from '@/lib/library/store';
 import type { Settings } from '@/lib/settings';
@@ -83,17 +84,17 @@ export async function saveFolder(device: DeviceDB, handle: SyncDirectoryHandle |
  * there is nothing to write. Counts catch new records; the newest clock catches edits.
  */
 export async function changeMark(db: MarginsDB): Promise<string> {
-  return db.transaction('r', [db.annotations, db.papers, db.aliases, db.tagMeta, db.noteHistory], async () => {
-    const [annotations, papers, aliases, history, newest, metas] = await Promise.all([
-      db.annotations.count(),
-      db.papers.count(),
+  return db.transaction('r', [...db.annotationStore.tables, ...db.paperStore.tables, db.aliases, db.tagMeta, db.noteHistory], async () => {
+    const [annotations, papers, aliases, history, range, metas] = await Promise.all([
+      db.annotationStore.count(),
+      db.paperStore.count(),
       db.aliases.count(),
       db.noteHistory.count(),
-      db.annotations.orderBy('updatedAt').last(),
+      updatedRange(db),
       db.tagMeta.toArray(),
     ]);
     const metaMark = metas.reduce((n, m) => Math.max(n, m.c.t), 0);
-    return [annotations, papers, aliases, history, newest?.updatedAt ?? 0, metas.length, metaMark].join(':');
+    return [annotations, papers, aliases, history, range.newest, metas.length, metaMark].join(':');
   });
 }
 

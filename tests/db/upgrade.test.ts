@@ -1,7 +1,9 @@
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
+import { withAnyTag } from '@/lib/db/queries';
 import { applyEdits, getViews } from '@/lib/db/repository';
-import { MarginsDB, SCHEMA_V1, SCHEMA_VERSION } from '@/lib/db/schema';
+import { MarginsDB, SCHEMA_V1, SCHEMA_V2, SCHEMA_VERSION, summarizeAnnotations } from '@/lib/db/schema';
+import { generateLibrary } from '../library/seed';
 
 const NAME = 'margins-upgrade-test';
 
@@ -39,19 +41,48 @@ describe('schema upgrades', () => {
     const db = new MarginsDB(NAME);
     await db.open();
     expect(db.verno).toBe(SCHEMA_VERSION);
-    const paper = await db.papers.get('arxiv:2301.00001');
+    const paper = await db.paperStore.get('arxiv:2301.00001');
     expect(paper?.title).toBe('A paper from v1');
     expect(paper?.aliases).toEqual([]);
-    const a = await db.annotations.get('arxiv:2301.00001');
+    const a = await db.annotationStore.get('arxiv:2301.00001');
     expect(a?.hasNote).toBe(1);
     expect(a?.createdAt).toBe(clock.t);
     expect(a?.tags.old).toEqual({ v: false, c: clock }); // the tombstone survives
-    expect(await db.annotations.where('tagList').equals('rl').count()).toBe(1);
+    expect(await withAnyTag(db, ['rl'])).toHaveLength(1);
 
     // And the upgraded database works with today's writer.
     await applyEdits(db, [{ id: 'arxiv:2301.00001', addTags: ['new'] }]);
     const views = await getViews(db, ['arxiv:2301.00001']);
     expect(views['arxiv:2301.00001']).toMatchObject({ starred: true, tags: ['new', 'rl'], note: 'kept across the upgrade' });
+    db.close();
+  });
+
+  it('moves every v2 record into packs, with summaries, and drops the per-row tables', async () => {
+    const lib = generateLibrary({ papers: 4_000, tags: 25, seed: 11, now: 1_780_000_000_000 });
+    const v2 = new Dexie(NAME);
+    v2.version(2).stores(SCHEMA_V2);
+    await v2.open();
+    await v2.table('annotations').bulkPut(lib.annotations);
+    await v2.table('papers').bulkPut(lib.papers);
+    await v2.table('tagMeta').put({ name: 'rl', color: '#aa0000', c: { t: 1, d: 'x' } });
+    v2.close();
+
+    const db = new MarginsDB(NAME);
+    await db.open();
+    expect(db.verno).toBe(SCHEMA_VERSION);
+    expect(db.tables.map((t) => t.name)).not.toContain('annotations');
+    expect(db.backendDB().objectStoreNames.contains('annotations')).toBe(false);
+    expect(db.backendDB().objectStoreNames.contains('papers')).toBe(false);
+    // Every record, unchanged, and nothing else.
+    expect(new Map((await db.annotationStore.toArray()).map((a) => [a.id, a]))).toEqual(new Map(lib.annotations.map((a) => [a.id, a])));
+    expect(new Map((await db.paperStore.toArray()).map((p) => [p.id, p]))).toEqual(new Map(lib.papers.map((p) => [p.id, p])));
+    const packs = await db.annotationPacks.toArray();
+    expect((await db.annotationSummaries.toArray()).sort((a, b) => a.pack - b.pack)).toEqual(
+      packs.map((p) => summarizeAnnotations(p.pack, p.rows)).sort((a, b) => a.pack - b.pack),
+    );
+    expect((await db.tagMeta.get('rl'))?.color).toBe('#aa0000');
+    const starred = lib.annotations.filter((a) => a.starred).length;
+    expect((await db.annotationSummaries.toArray()).reduce((n, s) => n + s.starred, 0)).toBe(starred);
     db.close();
   });
 });

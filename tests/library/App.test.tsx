@@ -192,7 +192,7 @@ describe('library page', { timeout: 20_000 }, () => {
   it('reminds the reader above the list to export a library that was never exported', async () => {
     await lastExportItem.setValue(0);
     const month = Date.now() - 30 * 86_400_000;
-    await db.annotations.put(deriveAnnotation({ id: id(9), createdAt: month, tags: {}, star: { v: true, c: { t: month, d: 'old-device' } } }));
+    await db.annotationStore.put(deriveAnnotation({ id: id(9), createdAt: month, tags: {}, star: { v: true, c: { t: month, d: 'old-device' } } }));
     renderApp();
     const note = await screen.findByRole('note');
     expect(note.textContent).toContain('You have not exported your library yet.');

@@ -44,12 +44,12 @@ describe('papers.bulkEdit', () => {
   it('skips papers that would not change and papers not in the library', async () => {
     const reply = await send({ type: 'papers.bulkEdit', ids: ['arxiv:2301.00001', 'arxiv:2312.99999'], star: true });
     expect(reply).toMatchObject({ ok: true, data: { changed: 0, before: [] } });
-    expect(await db.annotations.get('arxiv:2312.99999')).toBeUndefined();
+    expect(await db.annotationStore.get('arxiv:2312.99999')).toBeUndefined();
   });
 
   it('removes a tag with a tombstone', async () => {
     await send({ type: 'papers.bulkEdit', ids: ['arxiv:2301.00001', 'arxiv:2301.00002'], removeTags: ['nlp'] });
-    const a = await db.annotations.get('arxiv:2301.00002');
+    const a = await db.annotationStore.get('arxiv:2301.00002');
     expect(a?.tagList).toEqual([]);
     expect(a?.tags.nlp.v).toBe(false);
   });
@@ -57,7 +57,7 @@ describe('papers.bulkEdit', () => {
   it('is refused to content scripts', async () => {
     const reply = await send({ type: 'papers.bulkEdit', ids: ['arxiv:2301.00001'], star: false }, { fromExtensionPage: false });
     expect(reply.ok).toBe(false);
-    expect((await db.annotations.get('arxiv:2301.00001'))?.starred).toBe(1);
+    expect((await db.annotationStore.get('arxiv:2301.00001'))?.starred).toBe(1);
   });
 });
 
@@ -98,10 +98,10 @@ describe('undo by annotations.restore', () => {
     const { before, deleted: n } = (deleted as { data: { before: AnnotationView[]; deleted: number } }).data;
     expect(n).toBe(2);
     expect(await views(ids)).toEqual(ids.map((id) => ({ id, starred: false, tags: [], note: '' })));
-    const stampBefore = (await db.annotations.get('arxiv:2301.00003'))!.updatedAt;
+    const stampBefore = (await db.annotationStore.get('arxiv:2301.00003'))!.updatedAt;
     await send({ type: 'annotations.restore', views: before });
     expect(await views(ids)).toEqual(original);
-    const restored = (await db.annotations.get('arxiv:2301.00003'))!;
+    const restored = (await db.annotationStore.get('arxiv:2301.00003'))!;
     expect(restored.updatedAt).toBeGreaterThan(stampBefore);
     expect(restored.note?.v).toBe('third');
   });

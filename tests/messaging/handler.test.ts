@@ -20,8 +20,8 @@ const paper = {
 
 async function dump() {
   return {
-    papers: await db.papers.toArray(),
-    annotations: await db.annotations.toArray(),
+    papers: await db.paperStore.toArray(),
+    annotations: await db.annotationStore.toArray(),
     aliases: await db.aliases.toArray(),
   };
 }
@@ -40,8 +40,8 @@ describe('background message handler', () => {
   it('stores a star with the paper and tells the tabs', async () => {
     const reply = await handleMessage(deps(), { type: 'annotations.edit', edits: [{ id: paper.id, paper, star: true }] }, contentScript);
     expect(reply.ok).toBe(true);
-    expect((await db.papers.get(paper.id))?.title).toBe('A title');
-    expect((await db.annotations.get(paper.id))?.starred).toBe(1);
+    expect((await db.paperStore.get(paper.id))?.title).toBe('A title');
+    expect((await db.annotationStore.get(paper.id))?.starred).toBe(1);
     expect(pushed.flat().map((v) => [v.id, v.starred])).toEqual([[paper.id, true]]);
   });
 
@@ -77,17 +77,17 @@ describe('background message handler', () => {
   it('stores the arXiv category a page shows; a page that shows none keeps it, one that shows another replaces it', async () => {
     const edit = (p: object, star: boolean) => handleMessage(deps(), { type: 'annotations.edit', edits: [{ id: paper.id, paper: p, star }] }, contentScript);
     expect((await edit({ ...paper, category: 'cond-mat.mes-hall' }, true)).ok).toBe(true);
-    expect((await db.papers.get(paper.id))?.category).toBe('cond-mat.mes-hall');
+    expect((await db.paperStore.get(paper.id))?.category).toBe('cond-mat.mes-hall');
     expect((await edit({ ...paper, site: 'huggingface' }, false)).ok).toBe(true); // Hugging Face shows no category
-    expect((await db.papers.get(paper.id))?.category).toBe('cond-mat.mes-hall');
+    expect((await db.paperStore.get(paper.id))?.category).toBe('cond-mat.mes-hall');
     expect((await edit({ ...paper, category: 'hep-th' }, true)).ok).toBe(true);
-    expect((await db.papers.get(paper.id))?.category).toBe('hep-th');
+    expect((await db.paperStore.get(paper.id))?.category).toBe('hep-th');
   });
 
   it('never lets a tag named __proto__ reach an annotation\'s tag object', async () => {
     const reply = await handleMessage(deps(), { type: 'annotations.edit', edits: [{ id: paper.id, paper, addTags: ['__proto__', 'ok'] }] }, contentScript);
     expect(reply.ok).toBe(true);
-    const a = await db.annotations.get(paper.id);
+    const a = await db.annotationStore.get(paper.id);
     expect(a?.tagList).toEqual(['ok']);
     expect(Object.getPrototypeOf(a!.tags)).toBe(Object.prototype);
     expect(Object.keys(a!.tags)).toEqual(['ok']);
@@ -97,10 +97,10 @@ describe('background message handler', () => {
     await handleMessage(deps(), { type: 'annotations.edit', edits: [{ id: paper.id, paper, addTags: ['rl'] }] }, contentScript);
     const denied = await handleMessage(deps(), { type: 'tags.delete', tag: 'rl' }, contentScript);
     expect(denied).toEqual({ ok: false, error: expect.stringMatching(/only allowed from Margins' own pages/) });
-    expect((await db.annotations.get(paper.id))?.tagList).toEqual(['rl']);
+    expect((await db.annotationStore.get(paper.id))?.tagList).toEqual(['rl']);
     const allowed = await handleMessage(deps(), { type: 'tags.rename', from: 'rl', to: 'reinforcement learning' }, extensionPage);
     expect(allowed).toMatchObject({ ok: true, data: { changed: 1 } });
-    const a = await db.annotations.get(paper.id);
+    const a = await db.annotationStore.get(paper.id);
     expect(a?.tagList).toEqual(['reinforcement-learning']);
     expect(a?.tags.rl.v).toBe(false); // the old name is a tombstone, so the rename syncs
   });

@@ -127,9 +127,9 @@ describe('SyncPanel', () => {
       'Imported: 1 paper added, 1 paper updated, 2 changes, new tag: fresh, 1 older note kept in history.',
     );
     expect(asked.map((r) => r.type)).toEqual(['sync.import']);
-    expect((await db.annotations.get(P1))?.note?.v).toBe('theirs');
+    expect((await db.annotationStore.get(P1))?.note?.v).toBe('theirs');
     expect((await db.noteHistory.toArray()).map((h) => h.text)).toEqual(['mine']);
-    expect((await db.annotations.get(P3))?.tagList).toEqual(['fresh']);
+    expect((await db.annotationStore.get(P3))?.tagList).toEqual(['fresh']);
   });
 
   it('cancelling a preview changes nothing', async () => {

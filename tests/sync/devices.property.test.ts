@@ -147,7 +147,7 @@ describe('devices exchanging files (property tests, fake IndexedDB)', () => {
           }
           for (const [from, to] of finalRound) await sync(dbs[from], dbs[to]);
           for (const db of dbs) {
-            const ann = await db.annotations.get(paper);
+            const ann = await db.annotationStore.get(paper);
             expect(ann?.tagList ?? []).not.toContain(tag);
             if (deleteWholePaper) expect([ann?.starred, ann?.tagList.length, ann?.hasNote]).toEqual([0, 0, 0]);
           }

@@ -91,7 +91,7 @@ describe('folder sync', () => {
     const backToA = await round(a);
     expect(backToA.merged?.papersAdded).toBe(1);
     expect(stateFingerprint(await readState(a))).toBe(stateFingerprint(await readState(b)));
-    expect((await b.annotations.get(P1))?.note?.v).toBe('from A');
+    expect((await b.annotationStore.get(P1))?.note?.v).toBe('from A');
   });
 
   it('neither merges its own write back nor rewrites an unchanged library', async () => {

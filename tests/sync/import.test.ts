@@ -88,10 +88,10 @@ describe('import: preview, apply, one transaction', () => {
     const { summary, changedViews } = await applyImport(db, file);
     expect(summary).toEqual(preview);
     expect(changedViews.map((v) => v.id).sort()).toEqual([P1, P2, P3].sort());
-    const p1 = await db.annotations.get(P1);
+    const p1 = await db.annotationStore.get(P1);
     expect([p1?.starred, p1?.note?.v, p1?.tagList]).toEqual([0, 'A wrote this', ['ml']]);
-    expect((await db.annotations.get(P3))?.tagList).toEqual(['brand-new']);
-    expect((await db.papers.get(P1))?.title).toBe('Paper one, full title');
+    expect((await db.annotationStore.get(P3))?.tagList).toEqual(['brand-new']);
+    expect((await db.paperStore.get(P1))?.title).toBe('Paper one, full title');
     expect(await db.aliases.get('doi:10.18653/v1/2021.naacl-main.208')).toEqual({ alias: 'doi:10.18653/v1/2021.naacl-main.208', id: P3 });
     expect((await db.tagMeta.get('nlp'))?.color).toBe('#00aa00');
     const history = await db.noteHistory.toArray();
@@ -109,7 +109,7 @@ describe('import: preview, apply, one transaction', () => {
     const { summary } = await applyImport(db, file);
     expect(summary.futureClock).toBe(true);
     await applyEdits(db, [{ id: P1, star: true }]);
-    const p1 = await db.annotations.get(P1);
+    const p1 = await db.annotationStore.get(P1);
     expect(p1?.starred).toBe(1);
     expect(p1?.star?.c.t).toBeGreaterThan(future + 10);
   });
@@ -128,7 +128,7 @@ describe('import: preview, apply, one transaction', () => {
     await previewImport(db, file);
     await applyEdits(db, [{ id: P2, removeTags: ['ml'], addTags: ['later'] }]);
     await applyImport(db, file);
-    expect((await db.annotations.get(P2))?.tagList).toEqual(['later', 'nlp']);
+    expect((await db.annotationStore.get(P2))?.tagList).toEqual(['later', 'nlp']);
   });
 
   it('the sync.import message: only from extension pages; replies with the summary and pushes changed views', async () => {
@@ -193,7 +193,7 @@ describe('export', () => {
     const other = freshDb();
     const { text } = await exportLibrary(db, { format: 'json', filter: { kind: 'tag', tag: 'ml' } });
     await applyImport(other, parseExportText(text));
-    expect((await other.annotations.toArray()).map((a) => a.id).sort()).toEqual([P1, P2]);
+    expect((await other.annotationStore.toArray()).map((a) => a.id).sort()).toEqual([P1, P2]);
     await dropDb(other);
   });
 });
@@ -229,7 +229,7 @@ describe('format versions', () => {
     const viaV2 = freshDb();
     await applyImport(viaV2, JSON.parse(serializeExportFile(buildExportFile(await readState(viaV1), { filter: { kind: 'all' }, device: 'z', exportedAt: 1 }))));
     expect(stateFingerprint(await readState(viaV2))).toBe(stateFingerprint(await readState(viaV1)));
-    expect((await viaV1.annotations.get(P3))?.tagList).toEqual(['old']);
+    expect((await viaV1.annotationStore.get(P3))?.tagList).toEqual(['old']);
     await Promise.all([dropDb(viaV1), dropDb(viaV2)]);
   });
 });
@@ -257,7 +257,7 @@ describe('format version 3: the arXiv category', () => {
     const file = v3File();
     const target = freshDb();
     await applyImport(target, parseExportText(JSON.stringify(file)));
-    expect((await target.papers.get(P1))?.category).toBe('cs.CL');
+    expect((await target.paperStore.get(P1))?.category).toBe('cs.CL');
     const out = JSON.parse(serializeExportFile(buildExportFile(await readState(target), { filter: { kind: 'all' }, device: 'z', exportedAt: 1 })));
     expect(out.version).toBe(3);
     expect(out.papers.find((p: { id: string }) => p.id === P1).category).toBe('cs.CL');

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readByKeys } from '@/lib/db/read';
+import { tagCounts } from '@/lib/db/queries';
 import * as repo from '@/lib/db/repository';
 import type { MarginsDB } from '@/lib/db/schema';
 import { LibraryStore } from '@/lib/library/store';
@@ -31,8 +32,8 @@ let ids: string[];
 beforeEach(async () => {
   db = freshDb();
   const lib = generateLibrary({ papers: 400, tags: 40, seed: 11, now: NOW });
-  await db.papers.bulkPut(lib.papers);
-  await db.annotations.bulkPut(lib.annotations);
+  await db.paperStore.bulkPut(lib.papers);
+  await db.annotationStore.bulkPut(lib.annotations);
   await db.tagMeta.bulkPut(lib.tagMeta);
   ids = lib.annotations.map((a) => a.id);
   const withTag = lib.annotations.filter((a) => a.tagList.length).slice(0, 40);
@@ -66,7 +67,7 @@ const exportBoth = async (format: ExportFormat, filter: ExportFilter) => {
 
 describe('export from the records in memory', () => {
   it('gives the same bytes as from the database, in every format and filter', async () => {
-    const tag = (await db.annotations.orderBy('tagList').uniqueKeys())[3] as string;
+    const tag = [...(await tagCounts(db)).keys()].sort()[3];
     const filters: ExportFilter[] = [{ kind: 'all' }, { kind: 'starred' }, { kind: 'tag', tag }];
     for (const filter of filters) {
       for (const format of ['json', 'bibtex', 'csv', 'markdown'] as const) {
@@ -94,7 +95,7 @@ describe('export from the records in memory', () => {
     expect(file.annotations.find((a) => a.id === id)?.note?.v).toBe('written just before the export');
 
     // A paper's metadata alone (a listing showed it again, with a longer title).
-    const paper = (await db.papers.get(id))!;
+    const paper = (await db.paperStore.get(id))!;
     await repo.applyEdits(db, [{ id, paper: { ...paper, title: `${paper.title}: the long version` } }]);
     file = parseExportText((await exportLibrary(db, { format: 'json', filter: { kind: 'all' }, records: await store.records() })).text);
     expect(file.papers.find((p) => p.id === id)?.title).toBe(`${paper.title}: the long version`);
@@ -114,7 +115,7 @@ describe('export from the records in memory', () => {
   });
 
   it('follows a table replaced as a whole (a full reload) before exporting', async () => {
-    await db.annotations.clear();
+    await db.transaction('rw', db.annotationStore.tables, () => Promise.all([db.annotationPacks.clear(), db.annotationSummaries.clear()]));
     const file = parseExportText((await exportLibrary(db, { format: 'json', filter: { kind: 'all' }, records: await store.records() })).text);
     expect(file.annotations).toEqual([]);
     expect(file.papers.length).toBe(400);
@@ -184,8 +185,8 @@ describe('import preview from the records in memory (property test, fake Indexed
         const full: LocalSlice = {
           state: await readState(db),
           historySeq: new Map(rows.map((r) => [historyKey(r), r.seq!])),
-          tagsInUse: new Set((await db.annotations.toArray()).flatMap((a) => a.tagList)),
-          stored: new Map((await db.annotations.toArray()).map((a) => [a.id, a])),
+          tagsInUse: new Set((await db.annotationStore.toArray()).flatMap((a) => a.tagList)),
+          stored: new Map((await db.annotationStore.toArray()).map((a) => [a.id, a])),
         };
         const reference = planImport(full, stateFromFile(file));
         expect(fromMemory.summary).toEqual(reference.summary);
@@ -199,11 +200,11 @@ describe('reading many records by key', () => {
   it('gives the records in the order asked, undefined where none, whether read by key or whole', async () => {
     const db = freshDb();
     const lib = generateLibrary({ papers: 2_500, tags: 20, seed: 5, now: NOW });
-    await db.annotations.bulkPut(lib.annotations);
+    await db.annotationStore.bulkPut(lib.annotations);
     const all = lib.annotations.map((a) => a.id);
     const wanted = [...all.slice(0, 1_200).reverse(), 'arxiv:9999.99999'];
     const gets: string[] = [];
-    const spy = { bulkGet: (k: string[]) => (gets.push('bulkGet'), db.annotations.bulkGet(k)), count: () => db.annotations.count(), toArray: () => (gets.push('toArray'), db.annotations.toArray()) };
+    const spy = { bulkGet: (k: string[]) => (gets.push('bulkGet'), db.annotationStore.bulkGet(k)), count: () => db.annotationStore.count(), toArray: () => (gets.push('toArray'), db.annotationStore.toArray()) };
     const few = await readByKeys(spy, wanted.slice(0, 900), (a) => a.id);
     const many = await readByKeys(spy, wanted, (a) => a.id);
     const manyOfBig = await readByKeys(spy, wanted, (a) => a.id, 10_000);
@@ -217,8 +218,8 @@ describe('reading many records by key', () => {
   it('lets the store follow an import by the keys it wrote, without reading the whole library again', async () => {
     const db = freshDb();
     const lib = generateLibrary({ papers: 2_000, tags: 20, seed: 6, now: NOW });
-    await db.papers.bulkPut(lib.papers);
-    await db.annotations.bulkPut(lib.annotations);
+    await db.paperStore.bulkPut(lib.papers);
+    await db.annotationStore.bulkPut(lib.annotations);
     const store = new LibraryStore(db);
     await store.start({ firstPage: false });
     const fullReads = () => performance.getEntriesByName('margins:all-read').length;
@@ -233,8 +234,8 @@ describe('reading many records by key', () => {
     for (const [count, t] of [[100, NOW + 1_000], [1_500, NOW + 2_000]]) {
       await importNotes(count, t);
       const records = (await store.records())!;
-      expect(records.annotations).toEqual(new Map((await db.annotations.toArray()).map((a) => [a.id, a])));
-      expect(records.papers).toEqual(new Map((await db.papers.toArray()).map((p) => [p.id, p])));
+      expect(records.annotations).toEqual(new Map((await db.annotationStore.toArray()).map((a) => [a.id, a])));
+      expect(records.papers).toEqual(new Map((await db.paperStore.toArray()).map((p) => [p.id, p])));
       expect(store.getSnapshot().items.filter((i) => i.note === `from the other device at ${t}`)).toHaveLength(count);
     }
     expect(fullReads()).toBe(before);

@@ -112,7 +112,7 @@ describe('the part of a file the preview sends, when the reader replaces a note 
     const toSend = await withNotesReplacedSince(part, prepared);
     expect(toSend.annotations).toEqual([{ id: 'arxiv:2301.00001', tags: {}, note: { v: 'read section 3 again', c }, createdAt: 1 }]);
     // The library page asks with the records it holds: the same answer.
-    const held = { annotations: new Map((await part.annotations.toArray()).map((a) => [a.id, a])), papers: new Map() };
+    const held = { annotations: new Map((await part.annotationStore.toArray()).map((a) => [a.id, a])), papers: new Map() };
     expect(await withNotesReplacedSince(part, prepared, held)).toEqual(toSend);
     await applyImport(whole, file);
     await applyImport(part, toSend);

@@ -1,0 +1,85 @@
+/**
+ * The questions the library asks of its annotations beyond "the record of this id": what v2's per-row
+ * indexes answered. Each reads the packs' summaries first (1,024 small rows at most) and then only the
+ * packs that can hold an answer.
+ */
+import type { Annotation } from '@/lib/model';
+import { isBlank } from '@/lib/model';
+import type { AnnotationSummary, MarginsDB } from './schema';
+
+function summaries(db: MarginsDB): Promise<AnnotationSummary[]> {
+  return db.annotationStore.summaryList();
+}
+
+/** How many papers are starred. */
+export async function starredCount(db: MarginsDB): Promise<number> {
+  let n = 0;
+  for (const s of await summaries(db)) n += s.starred;
+  return n;
+}
+
+/** Every tag present on some paper, with how many papers carry it. */
+export async function tagCounts(db: MarginsDB): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const s of await summaries(db)) for (const [tag, n] of s.tags) counts.set(tag, (counts.get(tag) ?? 0) + n);
+  return counts;
+}
+
+/** The annotations that carry any of `tags` now. */
+export function withAnyTag(db: MarginsDB, tags: readonly string[]): Promise<Annotation[]> {
+  const wanted = new Set(tags);
+  return db.transaction('r', db.annotationStore.tables, async () => {
+    const packs = (await summaries(db)).filter((s) => s.tags.some(([t]) => wanted.has(t))).map((s) => s.pack);
+    return (await db.annotationStore.inPacks(packs)).filter((a) => a.tagList.some((t) => wanted.has(t)));
+  });
+}
+
+/** The starred annotations. */
+export function starredAnnotations(db: MarginsDB): Promise<Annotation[]> {
+  return db.transaction('r', db.annotationStore.tables, async () => {
+    const packs = (await summaries(db)).filter((s) => s.starred > 0).map((s) => s.pack);
+    return (await db.annotationStore.inPacks(packs)).filter((a) => a.starred === 1);
+  });
+}
+
+/** Annotations whose newest clock is at or after `t` (what a bulk change touched). */
+export function changedSince(db: MarginsDB, t: number): Promise<Annotation[]> {
+  return db.transaction('r', db.annotationStore.tables, async () => {
+    const packs = (await summaries(db)).filter((s) => s.newest >= t).map((s) => s.pack);
+    return (await db.annotationStore.inPacks(packs)).filter((a) => a.updatedAt >= t);
+  });
+}
+
+/** The oldest and newest `updatedAt` of any annotation (0 and 0 for an empty library). */
+export async function updatedRange(db: MarginsDB): Promise<{ oldest: number; newest: number }> {
+  let oldest = Infinity;
+  let newest = 0;
+  for (const s of await summaries(db)) {
+    if (!s.count) continue;
+    oldest = Math.min(oldest, s.oldest);
+    newest = Math.max(newest, s.newest);
+  }
+  return { oldest: oldest === Infinity ? 0 : oldest, newest };
+}
+
+/**
+ * The `count` most recently changed annotations that are not blank, newest first. Reads packs in the
+ * order of their newest such record, and stops once no unread pack can hold a newer one than the
+ * `count`th found: usually `count` packs or fewer of the 1,024.
+ */
+export function newestShown(db: MarginsDB, count: number): Promise<Annotation[]> {
+  return db.transaction('r', db.annotationStore.tables, async () => {
+    const order = (await summaries(db)).filter((s) => s.newestShown > 0).sort((a, b) => b.newestShown - a.newestShown);
+    const found: Annotation[] = [];
+    let next = 0;
+    while (next < order.length) {
+      // Enough found, and nothing unread is newer than the last of them: done.
+      if (found.length >= count && found[count - 1].updatedAt >= order[next].newestShown) break;
+      const batch = order.slice(next, next + Math.max(count, 8)).map((s) => s.pack);
+      next += batch.length;
+      for (const a of await db.annotationStore.inPacks(batch)) if (!isBlank(a)) found.push(a);
+      found.sort((a, b) => b.updatedAt - a.updatedAt);
+    }
+    return found.slice(0, count);
+  });
+}
