@@ -2,10 +2,12 @@
  * A realistic library for end-to-end tests and benchmarks: N papers (arXiv, Hugging Face, OpenReview,
  * ACL, DOI), plausible titles, authors and notes, 200 tags with a long-tailed popularity, some tag
  * colours. Deterministic for a given seed. `writeLibraryInPage` writes it into the extension's
- * IndexedDB from one of its own pages (raw IndexedDB with the schema's store names and record shapes:
+ * IndexedDB from one of its own pages (raw IndexedDB with the schema's store names and packed records:
  * page.evaluate cannot import our modules, and production code exposes nothing for tests).
  */
 import type { Page } from 'playwright-core';
+import { PACK_COUNT, packAll } from '../../lib/db/packs';
+import { summarizeAnnotations, summarizePapers } from '../../lib/db/schema';
 import { type Annotation, type Paper, type Stamped, deriveAnnotation } from '../../lib/model';
 
 export interface SeedOptions {
@@ -202,35 +204,40 @@ export function generateLibrary(opts: SeedOptions): SeededLibrary {
  * database belongs to the extension's origin). Reload the page afterwards: pages that are open see
  * only writes made through Dexie.
  */
-export async function writeLibraryInPage(page: Page, lib: SeededLibrary, chunk = 5_000): Promise<void> {
+export async function writeLibraryInPage(page: Page, lib: SeededLibrary, chunk = 100): Promise<void> {
   // Make sure Dexie has created the schema (the page opened the database).
   await page.waitForFunction(
     () =>
       new Promise<boolean>((resolve) => {
         const req = indexedDB.open('margins');
         req.onsuccess = () => {
-          const ok = req.result.objectStoreNames.contains('annotations') && req.result.objectStoreNames.contains('tagMeta');
+          const ok = req.result.objectStoreNames.contains('annotationPacks') && req.result.objectStoreNames.contains('tagMeta');
           req.result.close();
           resolve(ok);
         };
         req.onerror = () => resolve(false);
       }),
   );
-  for (let i = 0; i < lib.papers.length; i += chunk) {
-    const batch = { papers: lib.papers.slice(i, i + chunk), annotations: lib.annotations.slice(i, i + chunk), tagMeta: i === 0 ? lib.tagMeta : [] };
+  // Packed here as the extension packs them (lib/db/packs.ts); the library must be empty before.
+  const annotations = packAll(lib.annotations, summarizeAnnotations);
+  const papers = packAll(lib.papers, summarizePapers);
+  const stores = ['annotationPacks', 'annotationSummaries', 'paperPacks', 'paperSummaries', 'tagMeta'];
+  const rows = [annotations.packs, annotations.summaries, papers.packs, papers.summaries, lib.tagMeta] as unknown[][];
+  for (let i = 0; i < PACK_COUNT; i += chunk) {
+    const batch = rows.map((list, s) => (s === 4 ? (i === 0 ? list : []) : list.filter((r) => (r as { pack: number }).pack >= i && (r as { pack: number }).pack < i + chunk)));
     // One JSON string crosses the protocol much faster than a tree of 15,000 objects.
     await page.evaluate(
-      (json) =>
+      ([json, names]) =>
         new Promise<void>((resolve, reject) => {
-          const b = JSON.parse(json) as { papers: unknown[]; annotations: unknown[]; tagMeta: unknown[] };
+          const b = JSON.parse(json) as unknown[][];
           const req = indexedDB.open('margins');
           req.onerror = () => reject(req.error);
           req.onsuccess = () => {
             const idb = req.result;
-            const tx = idb.transaction(['papers', 'annotations', 'tagMeta'], 'readwrite');
-            for (const p of b.papers) tx.objectStore('papers').put(p);
-            for (const a of b.annotations) tx.objectStore('annotations').put(a);
-            for (const m of b.tagMeta) tx.objectStore('tagMeta').put(m);
+            const tx = idb.transaction(names, 'readwrite');
+            names.forEach((name, s) => {
+              for (const row of b[s]) tx.objectStore(name).put(row);
+            });
             tx.oncomplete = () => {
               idb.close();
               resolve();
@@ -238,7 +245,7 @@ export async function writeLibraryInPage(page: Page, lib: SeededLibrary, chunk =
             tx.onerror = () => reject(tx.error);
           };
         }),
-      JSON.stringify(batch),
+      [JSON.stringify(batch), stores] as const,
     );
   }
 }
