@@ -122,6 +122,18 @@ async function rawWriteBaseline(page: Page): Promise<number> {
   );
 }
 
+/** Where the background's last import spent its time (its performance marks), for the log. */
+async function backgroundPhases(b: ExtensionBrowser): Promise<string> {
+  const marks = await b.worker.evaluate<[string, number][]>(`(() => {
+    const all = performance.getEntriesByType('mark').filter((m) => m.name.startsWith('margins:import-'));
+    const start = all.findLast((m) => m.name === 'margins:import-start');
+    const out = all.filter((m) => start && m.startTime >= start.startTime).map((m) => [m.name.slice('margins:import-'.length), m.startTime]);
+    performance.clearMarks();
+    return out;
+  })()`);
+  return marks.map(([name, t], i) => (i ? `${name} +${Math.round(t - marks[i - 1][1])}` : name)).join(', ');
+}
+
 /** The same library as edited on another device: every paper changes, some in conflict. */
 function fromOtherDevice(file: ExportFile, run: number, flip: boolean, changed = file.annotations.length): string {
   const t = Math.max(...file.annotations.map((a) => Math.max(a.star?.c.t ?? 0, a.note?.c.t ?? 0))) + 1_000 * (run + 1);
@@ -176,6 +188,18 @@ export async function run(): Promise<BenchResult[]> {
       if (!summary.includes(`${expectUpdated.toLocaleString('en-US')} papers updated`)) throw new Error(`unexpected import result: ${summary}`);
       // The library list re-reads the papers that changed: let it finish before the next measurement.
       await page.waitForTimeout(3_000);
+      // (A string: tsx would name the helper function with a __name call the page does not have.)
+      const sent = await page.evaluate<number>(
+        `Math.round(performance.getEntriesByName('margins:import-answered').at(-1).startTime - performance.getEntriesByName('margins:import-send').at(-1).startTime)`,
+      );
+      const previewPhases = await page.evaluate<string>(
+        `(() => { const t = (n) => performance.getEntriesByName('margins:preview-' + n).at(-1).startTime; return 'read+validate ' + Math.round(t('validated') - t('start')) + ' ms, plan ' + Math.round(t('planned') - t('validated')) + ' ms'; })()`,
+      );
+      const pageMarks = await page.evaluate<string>(
+        `(() => { const all = performance.getEntriesByType('mark'); const send = all.filter((m) => m.name === 'margins:import-send').at(-1); return all.filter((m) => m.startTime >= send.startTime).map((m) => m.name.replace('margins:', '') + ' ' + Math.round(m.startTime - send.startTime)).join(', '); })()`,
+      );
+      console.error(`  page after send: ${pageMarks}`);
+      console.error(`  ${name}: preview ${Math.round(preview)} ms (${previewPhases}), apply ${Math.round(apply)} ms (message sent to answer ${sent} ms); in the background: ${await backgroundPhases(b)}`);
       return { preview, apply, summary };
     };
 

@@ -127,6 +127,8 @@ describe('SyncPanel', () => {
       'Imported: 1 paper added, 1 paper updated, 2 changes, new tag: fresh, 1 older note kept in history.',
     );
     expect(asked.map((r) => r.type)).toEqual(['sync.import']);
+    // The file crosses to the background as JSON text (see applyImport).
+    expect(typeof (asked[0] as { file?: unknown }).file).toBe('string');
     expect((await db.annotationStore.get(P1))?.note?.v).toBe('theirs');
     expect((await db.noteHistory.toArray()).map((h) => h.text)).toEqual(['mine']);
     expect((await db.annotationStore.get(P3))?.tagList).toEqual(['fresh']);

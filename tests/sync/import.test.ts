@@ -5,6 +5,7 @@ import { handleMessage } from '@/lib/messaging/handler';
 import { buildExportFile, exportLibrary, readState, serializeExportFile } from '@/lib/sync/export';
 import { type ExportFile, type ExportFileV1, FORMAT_VERSION, parseExportData, parseExportText } from '@/lib/sync/format';
 import { applyImport, previewImport } from '@/lib/sync/import';
+import { viewOf } from '@/lib/model';
 import { mergeStates, stateFingerprint, stateFromFile } from '@/lib/sync/merge';
 import { dropDb, dumpDb, freshDb } from './helpers';
 
@@ -101,6 +102,25 @@ describe('import: preview, apply, one transaction', () => {
     const again = await dumpDb(db);
     expect((await applyImport(db, file)).summary.unchanged).toBe(true);
     expect(await dumpDb(db)).toBe(again);
+  });
+
+  it('takes the file as its JSON text (what pages send): the same merge; broken text is refused, nothing written', async () => {
+    const file = fileFromB(Date.now());
+    const other = freshDb();
+    await applyEdits(other, [
+      { id: P1, paper: paper(P1, 'Paper one'), star: true, addTags: ['ml'], note: 'A wrote this' },
+      { id: P2, paper: paper(P2, 'Paper two'), addTags: ['ml'] },
+    ]);
+    const before = await dumpDb(db);
+    await expect(applyImport(db, JSON.stringify(file).slice(0, 200))).rejects.toThrow(/not valid JSON.*cut short.*Nothing was imported/);
+    await expect(applyImport(db, JSON.stringify({ ...file, version: 99 }))).rejects.toThrow(/newer version of Margins/);
+    expect(await dumpDb(db)).toBe(before);
+    const fromText = await applyImport(db, JSON.stringify(file));
+    const fromObject = await applyImport(other, file);
+    expect(fromText.summary.fieldsChanged).toBeGreaterThan(0);
+    const views = async (d: typeof db) => (await d.annotationStore.toArray()).map((a) => viewOf(a, a.id)).sort((x, y) => x.id.localeCompare(y.id));
+    expect(await views(db)).toEqual(await views(other));
+    await dropDb(other);
   });
 
   it('pushes the local clock past the imported clocks, so the next local edit wins', async () => {
