@@ -19,6 +19,7 @@ import {
   syncFolderOnce,
 } from '@/lib/sync/folder';
 import type { ImportSummary } from '@/lib/sync/import';
+import type { ExportFile } from '@/lib/sync/format';
 
 const AFTER_CHANGE_MS = 2_000;
 const POLL_MS = 30_000;
@@ -41,7 +42,7 @@ export function folderSyncSupported(): boolean {
 
 export function useFolderSync(opts: {
   db: MarginsDB;
-  importFile(file: unknown): Promise<ImportSummary>;
+  importFile(file: ExportFile): Promise<ImportSummary>;
   onWrote?(at: number): void;
   device?: DeviceDB;
   records?: () => Promise<LibraryRecords | null>;

@@ -32,6 +32,16 @@ export interface MetaEntry {
   value: unknown;
 }
 
+/**
+ * A file a library page hands to the background for import: its JSON text, under a random key. The
+ * background removes it in the import's own transaction (or when it refuses the file).
+ */
+export interface InboxEntry {
+  key: string;
+  text: string;
+  at: number;
+}
+
 /** An alias id (a DOI of an ACL paper, say) and the canonical id it belongs to. */
 export interface AliasEntry {
   alias: string;
@@ -86,7 +96,8 @@ export const DB_NAME = 'margins';
  *   v3  annotations and papers move into packs with a summary per pack (packs.ts); the upgrade
  *       copies every record.
  *   v4  the per-row annotations and papers tables are dropped (v3's upgrade has read them: an
- *       upgrade from v2 or v1 runs both in one transaction, all or nothing).
+ *       upgrade from v2 or v1 runs both in one transaction, all or nothing); an inbox for files
+ *       handed to the background for import.
  */
 export const SCHEMA_V1 = {
   papers: 'id',
@@ -111,7 +122,7 @@ const PACK_TABLES = {
 
 export const SCHEMA_V3 = { ...SCHEMA_V2, ...PACK_TABLES };
 
-export const SCHEMA_V4 = { ...SCHEMA_V3, annotations: null, papers: null };
+export const SCHEMA_V4 = { ...SCHEMA_V3, annotations: null, papers: null, inbox: 'key' };
 
 export class MarginsDB extends Dexie {
   annotationPacks!: Table<Pack<Annotation>, number>;
@@ -127,6 +138,7 @@ export class MarginsDB extends Dexie {
   noteHistory!: EntityTable<NoteHistoryEntry, 'seq'>;
   tagMeta!: EntityTable<TagMeta, 'name'>;
   meta!: EntityTable<MetaEntry, 'key'>;
+  inbox!: EntityTable<InboxEntry, 'key'>;
 
   constructor(name = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);

@@ -6,7 +6,7 @@ import type { MarginsDB } from '@/lib/db/schema';
 import { changedSince } from '@/lib/db/queries';
 import * as repo from '@/lib/db/repository';
 import { ImportError } from '@/lib/sync/format';
-import { applyImport } from '@/lib/sync/import';
+import { applyImport, applyStagedImport } from '@/lib/sync/import';
 import { type AnnotationView, viewOf } from '@/lib/model';
 import {
   type PrivilegedRequest,
@@ -138,7 +138,7 @@ async function handlePrivileged(deps: HandlerDeps, req: PrivilegedRequest) {
     case 'sync.import': {
       // Re-validates the file and merges it with the current database in one transaction.
       // Imported clocks may be newer than `changedStart`: push the changed views here, once, and return.
-      const { summary, changedViews } = await applyImport(db, req.file);
+      const { summary, changedViews } = req.staged !== undefined ? await applyStagedImport(db, req.staged) : await applyImport(db, req.file);
       if (changedViews.length) deps.broadcast(changedViews);
       return summary;
     }

@@ -101,7 +101,7 @@ export async function changeMark(db: MarginsDB): Promise<string> {
 export interface FolderSyncDeps {
   db: MarginsDB;
   /** Applies an import (the background's sync.import). */
-  importFile(file: unknown): Promise<ImportSummary>;
+  importFile(file: ExportFile): Promise<ImportSummary>;
   settings?: Partial<Settings>;
   now?: () => number;
   /** The annotations and papers the page holds in memory (see SyncPanel's `records`). */

@@ -127,8 +127,9 @@ describe('SyncPanel', () => {
       'Imported: 1 paper added, 1 paper updated, 2 changes, new tag: fresh, 1 older note kept in history.',
     );
     expect(asked.map((r) => r.type)).toEqual(['sync.import']);
-    // The file crosses to the background as JSON text (see applyImport).
-    expect(typeof (asked[0] as { file?: unknown }).file).toBe('string');
+    // The file crosses to the background through the inbox, which the import empties (see stageImport).
+    expect(typeof (asked[0] as { staged?: unknown }).staged).toBe('string');
+    expect(await db.inbox.count()).toBe(0);
     expect((await db.annotationStore.get(P1))?.note?.v).toBe('theirs');
     expect((await db.noteHistory.toArray()).map((h) => h.text)).toEqual(['mine']);
     expect((await db.annotationStore.get(P3))?.tagList).toEqual(['fresh']);

@@ -4,7 +4,7 @@ import type { MarginsDB } from '@/lib/db/schema';
 import { handleMessage } from '@/lib/messaging/handler';
 import { buildExportFile, exportLibrary, readState, serializeExportFile } from '@/lib/sync/export';
 import { type ExportFile, type ExportFileV1, FORMAT_VERSION, parseExportData, parseExportText } from '@/lib/sync/format';
-import { applyImport, previewImport } from '@/lib/sync/import';
+import { applyImport, previewImport, stageImport } from '@/lib/sync/import';
 import { viewOf } from '@/lib/model';
 import { mergeStates, stateFingerprint, stateFromFile } from '@/lib/sync/merge';
 import { dropDb, dumpDb, freshDb } from './helpers';
@@ -160,6 +160,30 @@ describe('import: preview, apply, one transaction', () => {
     const reply = await handleMessage(deps, { type: 'sync.import', file }, { fromExtensionPage: true });
     expect(reply.ok && (reply.data as { papersAdded: number }).papersAdded).toBe(1);
     expect(pushed.sort()).toEqual([P1, P2, P3].sort());
+  });
+
+  it('a staged file (the inbox): applied and removed in one go; a refused one removed too; an unknown key refused', async () => {
+    const deps = { db, broadcast: () => undefined };
+    const page = { fromExtensionPage: true };
+    // A content script cannot name a staged file either.
+    const key = await stageImport(db, fileFromB(Date.now()));
+    expect(await handleMessage(deps, { type: 'sync.import', staged: key }, { fromExtensionPage: false })).toMatchObject({ ok: false });
+    expect(await db.inbox.count()).toBe(1);
+    const reply = await handleMessage(deps, { type: 'sync.import', staged: key }, page);
+    expect(reply.ok && (reply.data as { papersAdded: number }).papersAdded).toBe(1);
+    expect(await db.inbox.count()).toBe(0);
+    expect((await db.annotationStore.get(P3))?.tagList).toEqual(['brand-new']);
+    // Again: the file is gone, and the reader is told so.
+    expect(await handleMessage(deps, { type: 'sync.import', staged: key }, page)).toEqual({
+      ok: false,
+      error: 'The file to import was not found (was it imported already?). Nothing was imported.',
+    });
+    // A file the background refuses leaves the inbox, and the library is unchanged.
+    const before = await dumpDb(db);
+    const bad = await stageImport(db, { ...fileFromB(Date.now()), version: 99 } as unknown as ExportFile);
+    expect(await handleMessage(deps, { type: 'sync.import', staged: bad }, page)).toMatchObject({ ok: false, error: expect.stringMatching(/newer version of Margins/) });
+    expect(await db.inbox.count()).toBe(0);
+    expect(await dumpDb(db)).toBe(before);
   });
 });
 
