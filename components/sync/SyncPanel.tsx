@@ -209,7 +209,9 @@ export function SyncPanel(props: SyncPanelProps) {
         const toSend = await withNotesReplacedSince(db, prepared, await records?.());
         performance.mark('margins:import-send');
         // Through the database's inbox: much faster than a large message (see stageImport).
-        const summary = await ask({ type: 'sync.import', staged: await stageImport(db, toSend) });
+        const staged = await stageImport(db, toSend);
+        performance.mark('margins:import-staged');
+        const summary = await ask({ type: 'sync.import', staged });
         performance.mark('margins:import-answered');
         if (useSettings && file.settings) await settingsItem.setValue({ ...(await loadSettings()), ...file.settings });
         setImportState({ kind: 'done', summary });

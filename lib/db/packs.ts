@@ -32,6 +32,9 @@ export function packOf(id: string): number {
   return (h >>> 0) % PACK_COUNT;
 }
 
+/** Packs as read in a transaction (undefined: none stored), by pack number. */
+export type PacksSeen<T> = Map<number, Pack<T> | undefined>;
+
 /** One database row: the records whose ids hash to `pack`. */
 export interface Pack<T> {
   pack: number;
@@ -111,12 +114,16 @@ export class PackedTable<T extends { id: string }, S extends PackSummaryBase> {
     return (await this.bulkGet([id]))[0];
   }
 
-  /** The records of `ids`, in their order (undefined where there is none). */
-  bulkGet(ids: readonly string[]): Promise<(T | undefined)[]> {
+  /**
+   * The records of `ids`, in their order (undefined where there is none). `seen` collects the packs
+   * read, for a `bulkPut` later in the same transaction (which then need not read them again).
+   */
+  bulkGet(ids: readonly string[], seen?: PacksSeen<T>): Promise<(T | undefined)[]> {
     if (!ids.length) return Promise.resolve([]);
     return this.read(async () => {
       const packIds = [...new Set(ids.map(packOf))];
       const found = await this.packs.bulkGet(packIds);
+      if (seen) packIds.forEach((p, i) => seen.set(p, found[i]));
       const byId = new Map<string, T>();
       for (const p of found) if (p) for (const row of p.rows) byId.set(row.id, row);
       return ids.map((id) => byId.get(id));
@@ -150,24 +157,33 @@ export class PackedTable<T extends { id: string }, S extends PackSummaryBase> {
     await this.bulkPut([row]);
   }
 
-  /** Insert or replace records (by id), updating their packs' summaries. */
-  bulkPut(rows: readonly T[]): Promise<void> {
+  /**
+   * Insert or replace records (by id), updating their packs' summaries. `seen`: packs a `bulkGet`
+   * read earlier in this same transaction, with nothing written to them since; their records must
+   * not have been changed in place (every writer here builds new records).
+   */
+  bulkPut(rows: readonly T[], seen?: PacksSeen<T>): Promise<void> {
     if (!rows.length) return Promise.resolve();
     return this.db.transaction('rw', this.tables, async () => {
-        const incoming = groupByPack(rows);
-        const packIds = [...incoming.keys()];
-        const existing = await this.packs.bulkGet(packIds);
-        const packs: Pack<T>[] = [];
-        const summaries: S[] = [];
-        packIds.forEach((pack, i) => {
-          const byId = new Map<string, T>();
-          for (const row of existing[i]?.rows ?? []) byId.set(row.id, row);
-          for (const [id, row] of incoming.get(pack)!) byId.set(id, row);
-          const list = [...byId.values()];
-          packs.push({ pack, rows: list });
-          summaries.push(this.summarize(pack, list));
-        });
-        await Promise.all([putObserved(this.packs, packs), this.summaries.bulkPut(summaries)]);
+      const incoming = groupByPack(rows);
+      const packIds = [...incoming.keys()];
+      const unread = seen ? packIds.filter((p) => !seen.has(p)) : packIds;
+      const read = await this.packs.bulkGet(unread);
+      const fresh = new Map(unread.map((p, i) => [p, read[i]]));
+      const existing = packIds.map((p) => (fresh.has(p) ? fresh.get(p) : seen!.get(p)));
+      const packs: Pack<T>[] = [];
+      const summaries: S[] = [];
+      packIds.forEach((pack, i) => {
+        const byId = new Map<string, T>();
+        for (const row of existing[i]?.rows ?? []) byId.set(row.id, row);
+        for (const [id, row] of incoming.get(pack)!) byId.set(id, row);
+        const list = [...byId.values()];
+        packs.push({ pack, rows: list });
+        summaries.push(this.summarize(pack, list));
+      });
+      await Promise.all([putObserved(this.packs, packs), this.summaries.bulkPut(summaries)]);
+      // What this transaction now holds, for a later write in it.
+      if (seen) for (const p of packs) seen.set(p.pack, p);
     });
   }
 }

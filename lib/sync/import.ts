@@ -9,6 +9,7 @@
  */
 import type { MarginsDB, NoteHistoryEntry } from '@/lib/db/schema';
 import { readByKeys } from '@/lib/db/read';
+import type { PacksSeen } from '@/lib/db/packs';
 import { tagCounts } from '@/lib/db/queries';
 import { observeClock } from '@/lib/db/repository';
 import type { LibraryRecords } from '@/lib/library/store';
@@ -350,14 +351,19 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
  * Annotations and papers come from `records` when given (the library page's copy in memory, for the
  * preview), else from the database; the small tables always from the database.
  */
-export async function readLocalSlice(db: MarginsDB, incoming: SyncState, records?: LibraryRecords | null): Promise<LocalSlice> {
+export async function readLocalSlice(
+  db: MarginsDB,
+  incoming: SyncState,
+  records?: LibraryRecords | null,
+  seen?: { annotations: PacksSeen<Annotation>; papers: PacksSeen<Paper> },
+): Promise<LocalSlice> {
   const state = emptyState();
   const stored = new Map<string, Annotation>();
   const annIds = [...incoming.annotations.keys()];
   // Also the annotations of papers the file has metadata for but no annotation: a paper this library
   // annotated is updated, not added, by the import.
   const readIds = annIds.concat([...incoming.papers.keys()].filter((id) => !incoming.annotations.has(id)));
-  const anns = records ? readIds.map((id) => records.annotations.get(id)) : await db.annotationStore.bulkGet(readIds);
+  const anns = records ? readIds.map((id) => records.annotations.get(id)) : await db.annotationStore.bulkGet(readIds, seen?.annotations);
   anns.forEach((a) => {
     if (!a) return;
     stored.set(a.id, a);
@@ -366,7 +372,7 @@ export async function readLocalSlice(db: MarginsDB, incoming: SyncState, records
   // Papers the file has metadata for (to merge), and those of annotations new here (to count them).
   const paperIds = [...incoming.papers.keys()];
   for (const id of annIds) if (!stored.has(id) && !incoming.papers.has(id)) paperIds.push(id);
-  const papers = records ? paperIds.map((id) => records.papers.get(id)) : await db.paperStore.bulkGet(paperIds);
+  const papers = records ? paperIds.map((id) => records.papers.get(id)) : await db.paperStore.bulkGet(paperIds, seen?.papers);
   papers.forEach((p) => p && state.papers.set(p.id, canonicalPaper(p)));
   const aliasKeys = [...incoming.aliases.keys()];
   const aliases = await readByKeys(db.aliases, aliasKeys, (a) => a.alias);
@@ -524,11 +530,13 @@ const INBOX_STALE_MS = 60 * 60 * 1000;
  * transaction, or when it is refused; a key that is not there is refused with a message.
  */
 export async function applyStagedImport(db: MarginsDB, key: string, now = Date.now()): Promise<ImportResult> {
+  performance.mark('margins:import-asked');
   const entry = await db.inbox.get(key);
   if (!entry) throw new ImportError('The file to import was not found (was it imported already?). Nothing was imported.');
   try {
     return await applyImport(db, entry.text, now, key);
   } finally {
+    performance.mark('margins:import-done');
     // (A refused file, and any left behind long ago; the inbox is empty otherwise.)
     await db.inbox
       .filter((e) => e.key === key || e.at < now - INBOX_STALE_MS)
@@ -550,15 +558,17 @@ export async function applyImport(db: MarginsDB, data: unknown, now = Date.now()
   performance.mark('margins:import-validated');
   const tables = [...db.annotationStore.tables, ...db.paperStore.tables, db.aliases, db.tagMeta, db.noteHistory, db.meta, db.inbox];
   const result = await db.transaction('rw', tables, async () => {
-    const local = await readLocalSlice(db, incoming);
+    // The packs read for the plan are the packs written: read once.
+    const seen = { annotations: new Map(), papers: new Map() };
+    const local = await readLocalSlice(db, incoming, null, seen);
     performance.mark('margins:import-read');
     const plan = planImport(local, incoming, now);
     await fillConflictTitles(plan, incoming, local, (ids) => db.paperStore.bulkGet(ids));
     performance.mark('margins:import-planned');
     // Packs, written in batches the library page can follow pack by pack (see packs.ts).
-    await db.annotationStore.bulkPut(plan.annotations);
+    await db.annotationStore.bulkPut(plan.annotations, seen.annotations);
     performance.mark('margins:import-annotations');
-    await db.paperStore.bulkPut(plan.papers);
+    await db.paperStore.bulkPut(plan.papers, seen.papers);
     performance.mark('margins:import-papers');
     if (plan.aliases.length) await db.aliases.bulkPut(plan.aliases);
     if (plan.tagMeta.length) await db.tagMeta.bulkPut(plan.tagMeta);

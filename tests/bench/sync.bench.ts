@@ -126,7 +126,7 @@ async function rawWriteBaseline(page: Page): Promise<number> {
 async function backgroundPhases(b: ExtensionBrowser): Promise<string> {
   const marks = await b.worker.evaluate<[string, number][]>(`(() => {
     const all = performance.getEntriesByType('mark').filter((m) => m.name.startsWith('margins:import-'));
-    const start = all.findLast((m) => m.name === 'margins:import-start');
+    const start = all.findLast((m) => m.name === 'margins:import-asked');
     const out = all.filter((m) => start && m.startTime >= start.startTime).map((m) => [m.name.slice('margins:import-'.length), m.startTime]);
     performance.clearMarks();
     return out;
