@@ -135,11 +135,15 @@ export class PackedTable<T extends { id: string }, S extends PackSummaryBase> {
     return this.read(async () => (await this.packs.toArray()).flatMap((p) => p.rows));
   }
 
-  /** The records of the given packs. */
-  inPacks(packIds: Iterable<number>): Promise<T[]> {
+  /** The records of the given packs. `seen` collects the packs read (see bulkGet). */
+  inPacks(packIds: Iterable<number>, seen?: PacksSeen<T>): Promise<T[]> {
     const list = [...new Set(packIds)];
     if (!list.length) return Promise.resolve([]);
-    return this.read(async () => (await this.packs.bulkGet(list)).flatMap((p) => p?.rows ?? []));
+    return this.read(async () => {
+      const found = await this.packs.bulkGet(list);
+      if (seen) list.forEach((p, i) => seen.set(p, found[i]));
+      return found.flatMap((p) => p?.rows ?? []);
+    });
   }
 
   /** Every pack's summary (small rows: what the per-row indexes used to answer). */

@@ -5,7 +5,8 @@
  */
 import type { Annotation } from '@/lib/model';
 import { isBlank } from '@/lib/model';
-import type { AnnotationSummary, MarginsDB } from './schema';
+import type { PacksSeen } from './packs';
+import { type AnnotationSummary, type MarginsDB, summaryMayHaveTag, summaryTags } from './schema';
 
 function summaries(db: MarginsDB): Promise<AnnotationSummary[]> {
   return db.annotationStore.summaryList();
@@ -21,16 +22,16 @@ export async function starredCount(db: MarginsDB): Promise<number> {
 /** Every tag present on some paper, with how many papers carry it. */
 export async function tagCounts(db: MarginsDB): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const s of await summaries(db)) for (const [tag, n] of s.tags) counts.set(tag, (counts.get(tag) ?? 0) + n);
+  for (const s of await summaries(db)) for (const [tag, n] of summaryTags(s)) counts.set(tag, (counts.get(tag) ?? 0) + n);
   return counts;
 }
 
-/** The annotations that carry any of `tags` now. */
-export function withAnyTag(db: MarginsDB, tags: readonly string[]): Promise<Annotation[]> {
+/** The annotations that carry any of `tags` now. `seen` collects the packs read (see PackedTable.bulkGet). */
+export function withAnyTag(db: MarginsDB, tags: readonly string[], seen?: PacksSeen<Annotation>): Promise<Annotation[]> {
   const wanted = new Set(tags);
   return db.transaction('r', db.annotationStore.tables, async () => {
-    const packs = (await summaries(db)).filter((s) => s.tags.some(([t]) => wanted.has(t))).map((s) => s.pack);
-    return (await db.annotationStore.inPacks(packs)).filter((a) => a.tagList.some((t) => wanted.has(t)));
+    const packs = (await summaries(db)).filter((s) => tags.some((t) => summaryMayHaveTag(s, t))).map((s) => s.pack);
+    return (await db.annotationStore.inPacks(packs, seen)).filter((a) => a.tagList.some((t) => wanted.has(t)));
   });
 }
 
@@ -39,14 +40,6 @@ export function starredAnnotations(db: MarginsDB): Promise<Annotation[]> {
   return db.transaction('r', db.annotationStore.tables, async () => {
     const packs = (await summaries(db)).filter((s) => s.starred > 0).map((s) => s.pack);
     return (await db.annotationStore.inPacks(packs)).filter((a) => a.starred === 1);
-  });
-}
-
-/** Annotations whose newest clock is at or after `t` (what a bulk change touched). */
-export function changedSince(db: MarginsDB, t: number): Promise<Annotation[]> {
-  return db.transaction('r', db.annotationStore.tables, async () => {
-    const packs = (await summaries(db)).filter((s) => s.newest >= t).map((s) => s.pack);
-    return (await db.annotationStore.inPacks(packs)).filter((a) => a.updatedAt >= t);
   });
 }
 

@@ -3,6 +3,7 @@
  * calls after validating a message. Each public function runs in one transaction: all or nothing.
  */
 import Dexie from 'dexie';
+import type { PacksSeen } from './packs';
 import { starredCount, tagCounts, withAnyTag } from './queries';
 import type { MarginsDB } from './schema';
 import {
@@ -206,21 +207,24 @@ export function describeDbError(err: unknown): string {
   return err instanceof Error ? `Could not save: ${err.message}` : 'Could not save.';
 }
 
-function putAnnotations(db: MarginsDB, rows: Annotation[]): Promise<unknown> {
-  return db.annotationStore.bulkPut(rows);
+/** Write changed annotations; `after` (when given) receives what each now shows. */
+async function putAnnotations(db: MarginsDB, rows: Annotation[], after?: AnnotationView[], seen?: PacksSeen<Annotation>): Promise<void> {
+  await db.annotationStore.bulkPut(rows, seen);
+  if (after) for (const a of rows) after.push(viewOf(a, a.id));
 }
 
 /**
  * Change one tag on every paper that has it, in one transaction. Renaming and merging are a removal
  * (tombstone) of the old tag plus an addition of the new one, so that other devices learn both.
  */
-async function retag(db: MarginsDB, from: string[], into: string | null, before?: AnnotationView[]): Promise<number> {
+async function retag(db: MarginsDB, from: string[], into: string | null, before?: AnnotationView[], after?: AnnotationView[]): Promise<number> {
   const sources = [...new Set(from.map(normalizeTag).filter(Boolean))];
   const target = into === null ? null : normalizeTag(into);
   if (!sources.length || target === '') return 0;
   return db.transaction('rw', [...db.annotationStore.tables, db.meta, db.tagMeta], async () => {
     const clock = await tick(db);
-    const affected = await withAnyTag(db, sources);
+    const seen: PacksSeen<Annotation> = new Map();
+    const affected = await withAnyTag(db, sources, seen);
     // What each paper showed before, so the library can undo the change.
     if (before) for (const a of affected) before.push(viewOf(a, a.id));
     const updated = affected.map((a) => {
@@ -229,7 +233,7 @@ async function retag(db: MarginsDB, from: string[], into: string | null, before?
       if (target && !tags[target]?.v) tags[target] = { v: true, c: clock };
       return deriveAnnotation({ ...a, tags });
     });
-    await putAnnotations(db, updated);
+    await putAnnotations(db, updated, after, seen);
     // The colour follows a renamed tag when the target has none.
     if (target) {
       const metas = await db.tagMeta.bulkGet([target, ...sources]);
@@ -240,17 +244,20 @@ async function retag(db: MarginsDB, from: string[], into: string | null, before?
   });
 }
 
-/** `before`, when given, receives the view of every affected paper as it was (for undo). */
-export function renameTag(db: MarginsDB, from: string, to: string, before?: AnnotationView[]): Promise<number> {
-  return retag(db, [from], to, before);
+/**
+ * `before`, when given, receives the view of every affected paper as it was (for undo); `after`, the
+ * view each shows now (for the tabs).
+ */
+export function renameTag(db: MarginsDB, from: string, to: string, before?: AnnotationView[], after?: AnnotationView[]): Promise<number> {
+  return retag(db, [from], to, before, after);
 }
 
-export function mergeTags(db: MarginsDB, from: string[], into: string, before?: AnnotationView[]): Promise<number> {
-  return retag(db, from, into, before);
+export function mergeTags(db: MarginsDB, from: string[], into: string, before?: AnnotationView[], after?: AnnotationView[]): Promise<number> {
+  return retag(db, from, into, before, after);
 }
 
-export function deleteTag(db: MarginsDB, tag: string, before?: AnnotationView[]): Promise<number> {
-  return retag(db, [tag], null, before);
+export function deleteTag(db: MarginsDB, tag: string, before?: AnnotationView[], after?: AnnotationView[]): Promise<number> {
+  return retag(db, [tag], null, before, after);
 }
 
 export async function setTagColor(db: MarginsDB, tag: string, color: string | null): Promise<void> {
@@ -266,7 +273,7 @@ export async function setTagColor(db: MarginsDB, tag: string, color: string | nu
  * "Delete" papers from the library: every field is cleared with a fresh clock (a tombstone), so the
  * deletion travels to other devices instead of the paper coming back with the next import.
  */
-export async function deletePapers(db: MarginsDB, ids: string[], before?: AnnotationView[]): Promise<number> {
+export async function deletePapers(db: MarginsDB, ids: string[], before?: AnnotationView[], after?: AnnotationView[]): Promise<number> {
   return db.transaction('rw', [...db.annotationStore.tables, db.meta], async () => {
     const clock = await tick(db);
     const found = (await db.annotationStore.bulkGet([...new Set(ids)])).filter((a): a is Annotation => !!a);
@@ -282,7 +289,7 @@ export async function deletePapers(db: MarginsDB, ids: string[], before?: Annota
         note: a.note?.v ? { v: '', c: clock } : a.note,
       });
     });
-    await putAnnotations(db, cleared);
+    await putAnnotations(db, cleared, after);
     return cleared.length;
   });
 }
@@ -310,7 +317,7 @@ export interface BulkChange {
  * Apply one change to many papers in one transaction, with one clock. Only papers that exist and
  * actually change are written; `before` receives their previous views, so the change can be undone.
  */
-export async function bulkEdit(db: MarginsDB, ids: string[], change: BulkChange, before?: AnnotationView[]): Promise<number> {
+export async function bulkEdit(db: MarginsDB, ids: string[], change: BulkChange, before?: AnnotationView[], after?: AnnotationView[]): Promise<number> {
   const add = [...new Set((change.addTags ?? []).map(normalizeTag).filter(Boolean))];
   const remove = [...new Set((change.removeTags ?? []).map(normalizeTag).filter(Boolean))];
   return db.transaction('rw', [...db.annotationStore.tables, db.meta], async () => {
@@ -341,7 +348,7 @@ export async function bulkEdit(db: MarginsDB, ids: string[], change: BulkChange,
       before?.push(viewOf(a, a.id));
       updated.push(deriveAnnotation({ ...a, tags, star }));
     }
-    await putAnnotations(db, updated);
+    await putAnnotations(db, updated, after);
     return updated.length;
   });
 }
@@ -351,7 +358,7 @@ export async function bulkEdit(db: MarginsDB, ids: string[], change: BulkChange,
  * fresh clock, so the undo is an ordinary change that syncs like any other; a tag that must go away
  * is removed with a tombstone. Returns how many papers changed.
  */
-export async function restoreViews(db: MarginsDB, views: AnnotationView[]): Promise<number> {
+export async function restoreViews(db: MarginsDB, views: AnnotationView[], after?: AnnotationView[]): Promise<number> {
   return db.transaction('rw', [...db.annotationStore.tables, db.meta], async () => {
     const clock = await tick(db);
     const found = await db.annotationStore.bulkGet(views.map((v) => v.id));
@@ -367,7 +374,7 @@ export async function restoreViews(db: MarginsDB, views: AnnotationView[]): Prom
       const changed = star !== a.star || note !== a.note || Object.keys(tags).some((t) => tags[t] !== a.tags[t]);
       if (changed) updated.push(deriveAnnotation({ ...a, tags, star, note }));
     });
-    await putAnnotations(db, updated);
+    await putAnnotations(db, updated, after);
     return updated.length;
   });
 }

@@ -3,11 +3,10 @@
  * answer, and tell the tabs what changed. Kept free of `browser` so tests can drive it directly.
  */
 import type { MarginsDB } from '@/lib/db/schema';
-import { changedSince } from '@/lib/db/queries';
 import * as repo from '@/lib/db/repository';
 import { ImportError } from '@/lib/sync/format';
 import { applyImport, applyStagedImport } from '@/lib/sync/import';
-import { type AnnotationView, viewOf } from '@/lib/model';
+import type { AnnotationView } from '@/lib/model';
 import {
   type PrivilegedRequest,
   type PublicRequest,
@@ -107,44 +106,42 @@ function isSet(v: AnnotationView | undefined): v is AnnotationView {
 
 async function handlePrivileged(deps: HandlerDeps, req: PrivilegedRequest) {
   const { db } = deps;
-  const changedStart = Date.now();
   let result: unknown;
+  // What each changed paper showed before (for undo), and shows now (pushed to the tabs).
   const before: AnnotationView[] = [];
+  const after: AnnotationView[] = [];
   switch (req.type) {
     case 'tags.rename':
-      result = { changed: await repo.renameTag(db, req.from, req.to, before), before };
+      result = { changed: await repo.renameTag(db, req.from, req.to, before, after), before };
       break;
     case 'tags.merge':
-      result = { changed: await repo.mergeTags(db, req.from, req.into, before), before };
+      result = { changed: await repo.mergeTags(db, req.from, req.into, before, after), before };
       break;
     case 'tags.delete':
-      result = { changed: await repo.deleteTag(db, req.tag, before), before };
+      result = { changed: await repo.deleteTag(db, req.tag, before, after), before };
       break;
     case 'tags.setColor':
       await repo.setTagColor(db, req.tag, req.color);
       result = { ok: true };
       break;
     case 'papers.delete':
-      result = { deleted: await repo.deletePapers(db, req.ids, before), before };
+      result = { deleted: await repo.deletePapers(db, req.ids, before, after), before };
       break;
     case 'papers.bulkEdit': {
       const { ids, star, addTags, removeTags } = req;
-      result = { changed: await repo.bulkEdit(db, ids, { star, addTags, removeTags }, before), before };
+      result = { changed: await repo.bulkEdit(db, ids, { star, addTags, removeTags }, before, after), before };
       break;
     }
     case 'annotations.restore':
-      result = { changed: await repo.restoreViews(db, req.views) };
+      result = { changed: await repo.restoreViews(db, req.views, after) };
       break;
     case 'sync.import': {
       // Re-validates the file and merges it with the current database in one transaction.
-      // Imported clocks may be newer than `changedStart`: push the changed views here, once, and return.
       const { summary, changedViews } = req.staged !== undefined ? await applyStagedImport(db, req.staged) : await applyImport(db, req.file);
       if (changedViews.length) deps.broadcast(changedViews);
       return summary;
     }
   }
-  // Bulk changes: push every annotation touched since the change began.
-  const touched = await changedSince(db, changedStart);
-  if (touched.length) deps.broadcast(touched.map((a) => viewOf(a, a.id)));
+  if (after.length) deps.broadcast(after);
   return result;
 }

@@ -105,6 +105,30 @@ describe('background message handler', () => {
     expect(a?.tags.rl.v).toBe(false); // the old name is a tombstone, so the rename syncs
   });
 
+  it('pushes to the tabs what each paper of a library-wide change shows now, and only those papers', async () => {
+    const other = { ...paper, id: 'arxiv:2607.21497' };
+    const third = { ...paper, id: 'arxiv:2607.21498' };
+    await handleMessage(
+      deps(),
+      { type: 'annotations.edit', edits: [{ id: paper.id, paper, addTags: ['rl'] }, { id: other.id, paper: other, addTags: ['rl', 'nlp'] }, { id: third.id, paper: third, star: true }] },
+      contentScript,
+    );
+    pushed = [];
+    await handleMessage(deps(), { type: 'tags.rename', from: 'rl', to: 'agents' }, extensionPage);
+    expect(pushed.flat().map((v) => [v.id, v.tags]).sort()).toEqual([
+      [paper.id, ['agents']],
+      [other.id, ['agents', 'nlp']],
+    ]);
+    pushed = [];
+    const bulk = await handleMessage(deps(), { type: 'papers.bulkEdit', ids: [paper.id, third.id], star: true }, extensionPage);
+    expect(bulk).toMatchObject({ ok: true, data: { changed: 1 } });
+    expect(pushed.flat().map((v) => [v.id, v.starred])).toEqual([[paper.id, true]]);
+    pushed = [];
+    const before = (bulk.ok ? (bulk.data as { before: AnnotationView[] }).before : []);
+    await handleMessage(deps(), { type: 'annotations.restore', views: before }, extensionPage);
+    expect(pushed.flat().map((v) => [v.id, v.starred])).toEqual([[paper.id, false]]);
+  });
+
   it('answers a scan with states and first-seen times, and records listings as seen', async () => {
     await handleMessage(deps(), { type: 'annotations.edit', edits: [{ id: paper.id, paper, star: true }] }, contentScript);
     const reply = await handleMessage(
