@@ -93,17 +93,24 @@ export function putObserved<R>(table: { bulkPut(rows: R[]): Promise<unknown> }, 
  * joins the caller's transaction when there is one (which must then include `tables`), else runs in
  * its own.
  */
+/** Something kept in step with the summaries, in the same transaction (the annotations' directory). */
+export interface SummaryFollower<S> {
+  table: Table;
+  update(summaries: readonly S[]): Promise<void>;
+}
+
 export class PackedTable<T extends { id: string }, S extends PackSummaryBase> {
   constructor(
     private readonly db: Dexie,
     readonly packs: Table<Pack<T>, number>,
     readonly summaries: Table<S, number>,
     private readonly summarize: Summarize<T, S>,
+    private readonly follower?: SummaryFollower<S>,
   ) {}
 
   /** The Dexie tables to name in a transaction that uses this table. */
-  get tables(): [Table<Pack<T>, number>, Table<S, number>] {
-    return [this.packs, this.summaries];
+  get tables(): Table[] {
+    return this.follower ? [this.packs, this.summaries, this.follower.table] : [this.packs, this.summaries];
   }
 
   private read<R>(fn: () => Promise<R>): Promise<R> {
@@ -185,7 +192,7 @@ export class PackedTable<T extends { id: string }, S extends PackSummaryBase> {
         packs.push({ pack, rows: list });
         summaries.push(this.summarize(pack, list));
       });
-      await Promise.all([putObserved(this.packs, packs), this.summaries.bulkPut(summaries)]);
+      await Promise.all([putObserved(this.packs, packs), this.summaries.bulkPut(summaries), this.follower?.update(summaries)]);
       // What this transaction now holds, for a later write in it.
       if (seen) for (const p of packs) seen.set(p.pack, p);
     });

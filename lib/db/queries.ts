@@ -1,21 +1,35 @@
 /**
  * The questions the library asks of its annotations beyond "the record of this id": what v2's per-row
- * indexes answered. Each reads the packs' summaries first (1,024 small rows at most) and then only the
- * packs that can hold an answer.
+ * indexes answered. Each reads the packs' directory (one row of numbers) or their summaries (with the
+ * tags; 1,024 small rows at most) first, and then only the packs that can hold an answer.
  */
 import type { Annotation } from '@/lib/model';
 import { isBlank } from '@/lib/model';
-import type { PacksSeen } from './packs';
-import { type AnnotationSummary, type MarginsDB, summaryMayHaveTag, summaryTags } from './schema';
+import { PACK_COUNT, type PacksSeen } from './packs';
+import {
+  type AnnotationSummary,
+  DIRECTORY_FIELDS,
+  DirectoryField,
+  type MarginsDB,
+  emptyDirectoryNumbers,
+  summaryMayHaveTag,
+  summaryTags,
+} from './schema';
 
 function summaries(db: MarginsDB): Promise<AnnotationSummary[]> {
   return db.annotationStore.summaryList();
 }
 
+/** The directory's numbers: DIRECTORY_FIELDS per pack (see schema.ts). */
+async function directory(db: MarginsDB): Promise<Float64Array> {
+  return (await db.packDirectory.get('annotations'))?.numbers ?? emptyDirectoryNumbers();
+}
+
 /** How many papers are starred. */
 export async function starredCount(db: MarginsDB): Promise<number> {
+  const numbers = await directory(db);
   let n = 0;
-  for (const s of await summaries(db)) n += s.starred;
+  for (let at = 0; at < numbers.length; at += DIRECTORY_FIELDS) n += numbers[at + DirectoryField.Starred];
   return n;
 }
 
@@ -45,12 +59,13 @@ export function starredAnnotations(db: MarginsDB): Promise<Annotation[]> {
 
 /** The oldest and newest `updatedAt` of any annotation (0 and 0 for an empty library). */
 export async function updatedRange(db: MarginsDB): Promise<{ oldest: number; newest: number }> {
+  const numbers = await directory(db);
   let oldest = Infinity;
   let newest = 0;
-  for (const s of await summaries(db)) {
-    if (!s.count) continue;
-    oldest = Math.min(oldest, s.oldest);
-    newest = Math.max(newest, s.newest);
+  for (let at = 0; at < numbers.length; at += DIRECTORY_FIELDS) {
+    if (!numbers[at + DirectoryField.Count]) continue;
+    oldest = Math.min(oldest, numbers[at + DirectoryField.Oldest]);
+    newest = Math.max(newest, numbers[at + DirectoryField.Newest]);
   }
   return { oldest: oldest === Infinity ? 0 : oldest, newest };
 }
@@ -62,7 +77,13 @@ export async function updatedRange(db: MarginsDB): Promise<{ oldest: number; new
  */
 export function newestShown(db: MarginsDB, count: number): Promise<Annotation[]> {
   return db.transaction('r', db.annotationStore.tables, async () => {
-    const order = (await summaries(db)).filter((s) => s.newestShown > 0).sort((a, b) => b.newestShown - a.newestShown);
+    const numbers = await directory(db);
+    const order: { pack: number; newestShown: number }[] = [];
+    for (let pack = 0; pack < PACK_COUNT; pack++) {
+      const newestShown = numbers[pack * DIRECTORY_FIELDS + DirectoryField.NewestShown];
+      if (newestShown > 0) order.push({ pack, newestShown });
+    }
+    order.sort((a, b) => b.newestShown - a.newestShown);
     const found: Annotation[] = [];
     let next = 0;
     while (next < order.length) {

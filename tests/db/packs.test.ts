@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PACK_COUNT, packOf } from '@/lib/db/packs';
 import { newestShown, starredCount, tagCounts, updatedRange, withAnyTag } from '@/lib/db/queries';
-import { type AnnotationSummary, type MarginsDB, summarizeAnnotations } from '@/lib/db/schema';
+import { type AnnotationSummary, type MarginsDB, emptyDirectoryNumbers, fillDirectory, summarizeAnnotations } from '@/lib/db/schema';
 import { type Annotation, deriveAnnotation, isBlank } from '@/lib/model';
 import { generateLibrary } from '../library/seed';
 import { dropDb, freshDb } from '../sync/helpers';
@@ -69,7 +69,7 @@ describe('PackedTable', () => {
     });
     await fc.assert(
       fc.asyncProperty(fc.array(fc.array(record, { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 6 }), async (writes) => {
-        await db.transaction('rw', db.annotationStore.tables, () => Promise.all([db.annotationPacks.clear(), db.annotationSummaries.clear()]));
+        await db.transaction('rw', db.annotationStore.tables, () => Promise.all([db.annotationPacks.clear(), db.annotationSummaries.clear(), db.packDirectory.clear()]));
         const expected = new Map<string, Annotation>();
         for (const batch of writes) {
           const rows = batch.map((w) => {
@@ -83,6 +83,8 @@ describe('PackedTable', () => {
           for (const r of rows) expected.set(r.id, r);
         }
         expect(byPack(await db.annotationStore.summaryList())).toEqual(await recomputed());
+        // (As arrays: the stored copy is a Float64Array of fake-indexeddb's realm.)
+        expect(Array.from((await db.packDirectory.get('annotations'))!.numbers)).toEqual(Array.from(fillDirectory(emptyDirectoryNumbers(), await recomputed())));
         expect(new Map((await db.annotationStore.toArray()).map((a) => [a.id, a]))).toEqual(expected);
         const list = [...expected.values()];
         expect(await starredCount(db)).toBe(list.filter((a) => a.starred).length);

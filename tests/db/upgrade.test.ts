@@ -2,7 +2,7 @@ import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withAnyTag } from '@/lib/db/queries';
 import { applyEdits, getViews } from '@/lib/db/repository';
-import { MarginsDB, SCHEMA_V1, SCHEMA_V2, SCHEMA_VERSION, summarizeAnnotations } from '@/lib/db/schema';
+import { MarginsDB, SCHEMA_V1, SCHEMA_V2, SCHEMA_VERSION, emptyDirectoryNumbers, fillDirectory, summarizeAnnotations } from '@/lib/db/schema';
 import { generateLibrary } from '../library/seed';
 
 const NAME = 'margins-upgrade-test';
@@ -80,6 +80,7 @@ describe('schema upgrades', () => {
     expect((await db.annotationSummaries.toArray()).sort((a, b) => a.pack - b.pack)).toEqual(
       packs.map((p) => summarizeAnnotations(p.pack, p.rows)).sort((a, b) => a.pack - b.pack),
     );
+    expect(Array.from((await db.packDirectory.get('annotations'))!.numbers)).toEqual(Array.from(fillDirectory(emptyDirectoryNumbers(), await db.annotationSummaries.toArray())));
     expect((await db.tagMeta.get('rl'))?.color).toBe('#aa0000');
     const starred = lib.annotations.filter((a) => a.starred).length;
     expect((await db.annotationSummaries.toArray()).reduce((n, s) => n + s.starred, 0)).toBe(starred);

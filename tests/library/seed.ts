@@ -7,7 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import { PACK_COUNT, packAll } from '../../lib/db/packs';
-import { summarizeAnnotations, summarizePapers } from '../../lib/db/schema';
+import { emptyDirectoryNumbers, fillDirectory, summarizeAnnotations, summarizePapers } from '../../lib/db/schema';
 import { type Annotation, type Paper, type Stamped, deriveAnnotation } from '../../lib/model';
 
 export interface SeedOptions {
@@ -221,10 +221,12 @@ export async function writeLibraryInPage(page: Page, lib: SeededLibrary, chunk =
   // Packed here as the extension packs them (lib/db/packs.ts); the library must be empty before.
   const annotations = packAll(lib.annotations, summarizeAnnotations);
   const papers = packAll(lib.papers, summarizePapers);
-  const stores = ['annotationPacks', 'annotationSummaries', 'paperPacks', 'paperSummaries', 'tagMeta'];
-  const rows = [annotations.packs, annotations.summaries, papers.packs, papers.summaries, lib.tagMeta] as unknown[][];
+  const stores = ['annotationPacks', 'annotationSummaries', 'paperPacks', 'paperSummaries', 'tagMeta', 'packDirectory'];
+  // (The directory's numbers as a plain array: JSON carries no Float64Array; made one in the page.)
+  const directory = [...fillDirectory(emptyDirectoryNumbers(), annotations.summaries)];
+  const rows = [annotations.packs, annotations.summaries, papers.packs, papers.summaries, lib.tagMeta, [{ key: 'annotations', numbers: directory }]] as unknown[][];
   for (let i = 0; i < PACK_COUNT; i += chunk) {
-    const batch = rows.map((list, s) => (s === 4 ? (i === 0 ? list : []) : list.filter((r) => (r as { pack: number }).pack >= i && (r as { pack: number }).pack < i + chunk)));
+    const batch = rows.map((list, s) => (s >= 4 ? (i === 0 ? list : []) : list.filter((r) => (r as { pack: number }).pack >= i && (r as { pack: number }).pack < i + chunk)));
     // One JSON string crosses the protocol much faster than a tree of 15,000 objects.
     await page.evaluate(
       ([json, names]) =>
@@ -236,7 +238,10 @@ export async function writeLibraryInPage(page: Page, lib: SeededLibrary, chunk =
             const idb = req.result;
             const tx = idb.transaction(names, 'readwrite');
             names.forEach((name, s) => {
-              for (const row of b[s]) tx.objectStore(name).put(row);
+              for (const row of b[s]) {
+                const r = row as { numbers?: number[] };
+                tx.objectStore(name).put(name === 'packDirectory' ? { ...r, numbers: new Float64Array(r.numbers!) } : row);
+              }
             });
             tx.oncomplete = () => {
               idb.close();

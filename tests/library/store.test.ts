@@ -79,7 +79,7 @@ describe('LibraryStore', () => {
 
   it('reads everything again when a whole table is replaced', async () => {
     await store.start({ firstPage: false });
-    await db.transaction('rw', db.annotationStore.tables, () => Promise.all([db.annotationPacks.clear(), db.annotationSummaries.clear()]));
+    await db.transaction('rw', db.annotationStore.tables, () => Promise.all([db.annotationPacks.clear(), db.annotationSummaries.clear(), db.packDirectory.clear()]));
     await until(() => store.getSnapshot().items.length === 0);
   });
 });

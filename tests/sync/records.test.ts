@@ -115,7 +115,7 @@ describe('export from the records in memory', () => {
   });
 
   it('follows a table replaced as a whole (a full reload) before exporting', async () => {
-    await db.transaction('rw', db.annotationStore.tables, () => Promise.all([db.annotationPacks.clear(), db.annotationSummaries.clear()]));
+    await db.transaction('rw', db.annotationStore.tables, () => Promise.all([db.annotationPacks.clear(), db.annotationSummaries.clear(), db.packDirectory.clear()]));
     const file = parseExportText((await exportLibrary(db, { format: 'json', filter: { kind: 'all' }, records: await store.records() })).text);
     expect(file.annotations).toEqual([]);
     expect(file.papers.length).toBe(400);
