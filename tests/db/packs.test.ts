@@ -120,6 +120,24 @@ describe('PackedTable', () => {
     expect(read.length).toBeLessThanOrEqual(60);
   });
 
+  it('is all or nothing: a write that fails at its last step (the directory) leaves packs and summaries as they were', async () => {
+    const lib = generateLibrary({ papers: 300, tags: 8, seed: 4, now: NOW });
+    await db.annotationStore.bulkPut(lib.annotations);
+    const dump = async () => JSON.stringify([await db.annotationPacks.toArray(), await db.annotationSummaries.toArray(), Array.from((await db.packDirectory.get('annotations'))!.numbers)]);
+    const before = await dump();
+    const put = db.packDirectory.put.bind(db.packDirectory);
+    db.packDirectory.put = () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    try {
+      const changed = lib.annotations.slice(0, 120).map((a) => deriveAnnotation({ ...a, note: { v: 'new words', c: { t: NOW + 1, d: 'd' } } }));
+      await expect(db.annotationStore.bulkPut(changed)).rejects.toThrow(/quota/);
+    } finally {
+      db.packDirectory.put = put;
+    }
+    expect(await dump()).toBe(before);
+  });
+
   it('loses nothing when two writes of one pack start at once in one transaction', async () => {
     // Two ids of the same pack: both writes read-modify-write that one pack.
     const first = 'arxiv:2301.00001';
