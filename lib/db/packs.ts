@@ -82,7 +82,7 @@ export function packAll<T extends { id: string }, S extends PackSummaryBase>(
  * packs instead of everything. The batches run in parallel inside the caller's transaction.
  */
 const OBSERVED_BATCH = 49;
-export function putObserved<R>(table: { bulkPut(rows: R[]): Promise<unknown> }, rows: R[]): Promise<unknown> {
+function putObserved<R>(table: { bulkPut(rows: R[]): Promise<unknown> }, rows: R[]): Promise<unknown> {
   const batches: Promise<unknown>[] = [];
   for (let i = 0; i < rows.length; i += OBSERVED_BATCH) batches.push(table.bulkPut(rows.slice(i, i + OBSERVED_BATCH)));
   return Promise.all(batches);
