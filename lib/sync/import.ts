@@ -11,7 +11,7 @@ import type { MarginsDB, NoteHistoryEntry } from '@/lib/db/schema';
 import { readByKeys } from '@/lib/db/read';
 import type { PacksSeen } from '@/lib/db/packs';
 import { tagCounts } from '@/lib/db/queries';
-import { observeClock } from '@/lib/db/repository';
+import { describeDbError, observeClock } from '@/lib/db/repository';
 import type { LibraryRecords } from '@/lib/library/store';
 import { type Annotation, type AnnotationView, type Paper, deriveAnnotation, viewOf } from '@/lib/model';
 import { type ExportFile, type FileAnnotation, type FileHistoryEntry, type FilePaper, ImportError, parseExportData, parseExportText } from './format';
@@ -518,7 +518,12 @@ export interface ImportResult {
  */
 export async function stageImport(db: MarginsDB, file: ExportFile): Promise<string> {
   const key = crypto.randomUUID();
-  await db.inbox.put({ key, text: JSON.stringify(file), at: Date.now() });
+  try {
+    await db.inbox.put({ key, text: JSON.stringify(file), at: Date.now() });
+  } catch (err) {
+    // A full disk says so in the reader's words (nothing was imported: the library was not touched).
+    throw new ImportError(describeDbError(err));
+  }
   return key;
 }
 

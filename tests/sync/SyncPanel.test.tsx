@@ -135,6 +135,20 @@ describe('SyncPanel', () => {
     expect((await db.annotationStore.get(P3))?.tagList).toEqual(['fresh']);
   });
 
+  it('says so plainly when the disk is too full to hand the file over, and changes nothing', async () => {
+    renderPanel();
+    const before = await dumpDb(db);
+    await userEvent.upload(screen.getByLabelText('Import a Margins file…'), await fileFromOtherDevice());
+    const preview = await screen.findByRole('region', { name: 'Import “other.json”?' });
+    db.inbox.put = () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    await userEvent.click(within(preview).getByRole('button', { name: 'Import' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/out of storage space for Margins; nothing was saved/);
+    expect(asked).toEqual([]);
+    expect(await dumpDb(db)).toBe(before);
+  });
+
   it('cancelling a preview changes nothing', async () => {
     renderPanel();
     const before = await dumpDb(db);
