@@ -4,7 +4,8 @@
  */
 import { liveQuery } from 'dexie';
 import { db } from '@/lib/db';
-import { countStarred, getViews, listTags } from '@/lib/db/repository';
+import { starredCount } from '@/lib/db/queries';
+import { getViews, listTags } from '@/lib/db/repository';
 import type { AnnotationView } from '@/lib/model';
 
 export interface Subscribable<T> {
@@ -17,7 +18,7 @@ const observe = <T>(query: () => Promise<T>): Subscribable<T> => ({
 
 export const popupLive = {
   views: (ids: string[]): Subscribable<Record<string, AnnotationView>> => observe(() => getViews(db, ids)),
-  starredTotal: (): Subscribable<number> => observe(() => countStarred(db)),
+  starredTotal: (): Subscribable<number> => observe(() => starredCount(db)),
   tagColors: (): Subscribable<Record<string, string | undefined>> =>
     observe(async () => Object.fromEntries((await db.tagMeta.toArray()).map((t) => [t.name, t.color]))),
   tagNames: (): Subscribable<string[]> => observe(async () => (await listTags(db)).map((t) => t.name)),

@@ -4,7 +4,7 @@
  */
 import Dexie from 'dexie';
 import type { PacksSeen } from './packs';
-import { starredCount, tagCounts, withAnyTag } from './queries';
+import { tagCounts, withAnyTag } from './queries';
 import type { MarginsDB } from './schema';
 import {
   type Annotation,
@@ -188,11 +188,6 @@ export async function recordSeen(db: MarginsDB, ids: string[]): Promise<{ firstS
     unique.forEach((id, i) => (firstSeen[id] = found[i]?.firstSeen ?? now));
     return { firstSeen, since };
   });
-}
-
-/** How many papers are starred in the whole library. */
-export function countStarred(db: MarginsDB): Promise<number> {
-  return starredCount(db);
 }
 
 /** Turn the database's errors into a sentence for the reader. */

@@ -4,8 +4,7 @@
  * reader can go on working with it. The v2 database is written with raw IndexedDB exactly as Dexie
  * created it (IDB version 20, the same stores and indexes), before Margins first opens it.
  */
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { SCHEMA_V2 } from '../../lib/db/schema';
 import { deriveAnnotation } from '../../lib/model';
 import { generateLibrary } from '../library/seed';
@@ -37,15 +36,12 @@ async function storeNames(b: ExtensionBrowser): Promise<string[]> {
 
 describe('upgrading a v2 library in Chromium', () => {
   let b: ExtensionBrowser;
-  let page: Page;
-  beforeAll(async () => {
-    b = await launchExtension();
-  });
-  afterAll(async () => {
+  afterEach(async () => {
     await b?.close();
   });
 
   it('opens a library written by schema v2 with every note, and keeps working', { timeout: 120_000 }, async () => {
+    b = await launchExtension();
     // Nothing of Margins has opened the database yet (the background opens it on its first message).
     await b.worker.evaluate(
       ([schema, json]) =>
@@ -89,7 +85,7 @@ describe('upgrading a v2 library in Chromium', () => {
     );
     expect(await storeNames(b)).toContain('annotations');
 
-    page = await b.extensionPage('library.html');
+    const page = await b.extensionPage('library.html');
     await page.waitForSelector('.library[data-phase="ready"]', { timeout: 60_000 });
     // The upgrade moved everything and dropped the per-row tables.
     const names = await storeNames(b);
