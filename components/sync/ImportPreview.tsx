@@ -1,5 +1,4 @@
-import type { ExportFile } from '@/lib/sync/format';
-import type { Conflict, ImportSummary } from '@/lib/sync/import';
+import type { Conflict, FileHeader, ImportSummary } from '@/lib/sync/import';
 
 const num = (n: number) => n.toLocaleString('en-US');
 const plural = (n: number, one: string, many = `${one}s`) => `${num(n)} ${n === 1 ? one : many}`;
@@ -15,7 +14,7 @@ function clip(text: string, max = 80): string {
   return one.length > max ? `${one.slice(0, max - 1)}…` : one || '(empty)';
 }
 
-function scopeOf(file: ExportFile): string {
+function scopeOf(file: FileHeader): string {
   if (file.filter.kind === 'starred') return 'the starred papers of';
   if (file.filter.kind === 'tag') return `the papers tagged “${file.filter.tag}” in the library of`;
   return 'the whole library of';
@@ -23,7 +22,8 @@ function scopeOf(file: ExportFile): string {
 
 export interface ImportPreviewProps {
   fileName: string;
-  file: ExportFile;
+  /** What the file says about itself (device, date, filter). */
+  file: FileHeader;
   summary: ImportSummary;
   /** Settings in the file that differ from this device's, by name ([] when none or none carried). */
   settingsDiffer: string[];

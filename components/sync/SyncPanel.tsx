@@ -18,9 +18,9 @@ import { ask as defaultAsk } from '@/lib/messaging/client';
 import type { Request, ResponseMap } from '@/lib/messaging/protocol';
 import { type Settings, loadSettings, settingsItem } from '@/lib/settings';
 import { type ExportFormat, exportLibrary } from '@/lib/sync/export';
-import { CARRIED_SETTINGS, type ExportFile, type ExportFilter, readImportFile } from '@/lib/sync/format';
+import { CARRIED_SETTINGS, type ExportFile, type ExportFilter, checkFileSize } from '@/lib/sync/format';
 import type { DeviceDB } from '@/lib/sync/folder';
-import { type ImportSummary, type PreparedImport, prepareImport, stageImport, withNotesReplacedSince } from '@/lib/sync/import';
+import { type FileHeader, type ImportSummary, stageImport } from '@/lib/sync/import';
 import { lastExportItem } from '@/lib/sync/reminder';
 import { ExportReminder } from './ExportReminder';
 import { ImportPreview } from './ImportPreview';
@@ -65,8 +65,8 @@ export interface SyncPanelProps {
   download?: Download;
   /**
    * The annotations and papers as the page holds them in memory, with every change seen so far
-   * (LibraryStore.records): exports and import previews start from them instead of reading both
-   * tables again. Null, or absent, reads the database.
+   * (LibraryStore.records): exports start from them instead of reading both tables again. Null, or
+   * absent, reads the database.
    */
   records?: () => Promise<LibraryRecords | null>;
   /** Device-local database for folder sync (tests pass their own). */
@@ -96,7 +96,7 @@ function errorText(err: unknown): string {
 }
 
 /** The carried settings in a file that differ from this device's. */
-function differingSettings(file: ExportFile, current: Settings): string[] {
+function differingSettings(file: Pick<ExportFile, 'settings'>, current: Settings): string[] {
   const labels: Record<(typeof CARRIED_SETTINGS)[number], string> = {
     shortcuts: 'keyboard shortcuts',
     starredOnListings: 'starred papers on listings',
@@ -121,7 +121,7 @@ function resultText(s: ImportSummary): string {
 
 type ImportState =
   | { kind: 'idle' }
-  | { kind: 'preview'; fileName: string; file: ExportFile; prepared: PreparedImport; summary: ImportSummary; settingsDiffer: string[] }
+  | { kind: 'preview'; fileName: string; staged: string; header: FileHeader; summary: ImportSummary; settingsDiffer: string[] }
   | { kind: 'done'; summary: ImportSummary };
 
 export function SyncPanel(props: SyncPanelProps) {
@@ -175,24 +175,37 @@ export function SyncPanel(props: SyncPanelProps) {
   const [importState, setImportState] = useState<ImportState>({ kind: 'idle' });
   const [useSettings, setUseSettings] = useState(false);
 
+  // The file the reader is looking at the preview of (staged in the inbox, its plan held by the background).
+  const staged = importState.kind === 'preview' ? importState.staged : null;
+  useEffect(() => {
+    if (!staged) return;
+    // The background holds the preview's plan so the confirm only writes; asking now and then keeps
+    // it (and an MV3 worker, stopped after 30 s without events) alive while the reader reads.
+    const timer = setInterval(() => void ask({ type: 'sync.keep', staged }).catch(() => undefined), 20_000);
+    return () => clearInterval(timer);
+  }, [ask, staged]);
+  const discard = (key: string) => void ask({ type: 'sync.discard', staged: key }).catch(() => undefined);
+
   const onPick = async (input: HTMLInputElement) => {
     const picked = input.files?.[0];
     input.value = ''; // picking the same file again must work
     if (!picked) return;
     setError('');
     setExportMessage('');
+    if (staged) discard(staged);
     setImportState({ kind: 'idle' });
     setUseSettings(false);
     try {
-      await run('Checking the file', async (report) => {
+      await run('Checking the file and comparing it with your library', async () => {
         performance.mark('margins:preview-start');
-        const file = await readImportFile(picked);
-        performance.mark('margins:preview-validated');
-        report({ label: `Comparing ${plural(file.annotations.length, 'paper')} with your library` });
-        const prepared = await prepareImport(db, file, await records?.());
-        performance.mark('margins:preview-planned');
-        const settingsDiffer = differingSettings(file, await loadSettings());
-        setImportState({ kind: 'preview', fileName: picked.name, file, prepared, summary: prepared.summary, settingsDiffer });
+        checkFileSize(picked.size);
+        // The file as picked, handed over through the inbox: the background reads, validates and plans.
+        const key = await stageImport(db, picked);
+        performance.mark('margins:preview-staged');
+        const { summary, header } = await ask({ type: 'sync.preview', staged: key });
+        performance.mark('margins:preview-answered');
+        const settingsDiffer = differingSettings(header, await loadSettings());
+        setImportState({ kind: 'preview', fileName: picked.name, staged: key, header, summary, settingsDiffer });
       });
     } catch (err) {
       setError(errorText(err));
@@ -201,24 +214,23 @@ export function SyncPanel(props: SyncPanelProps) {
 
   const onConfirm = async () => {
     if (importState.kind !== 'preview') return;
-    const { file, prepared } = importState;
+    const { header, summary: previewed } = importState;
     try {
-      await run(`Importing ${plural(file.annotations.length, 'paper')}`, async () => {
-        // Only what changes something crosses to the background (which validates and merges it again),
-        // with any note the reader replaced since the preview.
-        const toSend = await withNotesReplacedSince(db, prepared, await records?.());
+      await run(`Importing ${plural(previewed.papersInFile, 'paper')}`, async () => {
         performance.mark('margins:import-send');
-        // Through the database's inbox: much faster than a large message (see stageImport).
-        const staged = await stageImport(db, toSend);
-        performance.mark('margins:import-staged');
-        const summary = await ask({ type: 'sync.import', staged });
+        const summary = await ask({ type: 'sync.import', staged: importState.staged });
         performance.mark('margins:import-answered');
-        if (useSettings && file.settings) await settingsItem.setValue({ ...(await loadSettings()), ...file.settings });
+        if (useSettings && header.settings) await settingsItem.setValue({ ...(await loadSettings()), ...header.settings });
         setImportState({ kind: 'done', summary });
       });
     } catch (err) {
       setError(errorText(err));
     }
+  };
+
+  const onCancel = () => {
+    if (staged) discard(staged);
+    setImportState({ kind: 'idle' });
   };
 
   // --- storage ----------------------------------------------------------------------------
@@ -321,14 +333,14 @@ export function SyncPanel(props: SyncPanelProps) {
       {importState.kind === 'preview' && (
         <ImportPreview
           fileName={importState.fileName}
-          file={importState.file}
+          file={importState.header}
           summary={importState.summary}
           settingsDiffer={importState.settingsDiffer}
           useSettings={useSettings}
           onUseSettings={setUseSettings}
           busy={busy}
           onConfirm={() => void onConfirm()}
-          onCancel={() => setImportState({ kind: 'idle' })}
+          onCancel={onCancel}
         />
       )}
       {importState.kind === 'done' && (

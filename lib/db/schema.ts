@@ -33,12 +33,15 @@ export interface MetaEntry {
 }
 
 /**
- * A file a library page hands to the background for import: its JSON text, under a random key. The
- * background removes it in the import's own transaction (or when it refuses the file).
+ * A file a library page hands to the background for import, under a random key: the file itself as
+ * the reader picked it (a Blob: the browser stores it without reading it into the page), or its JSON
+ * text where the browser cannot store a Blob. The background removes it in the import's own
+ * transaction, or when the file is refused or the preview cancelled.
  */
 export interface InboxEntry {
   key: string;
-  text: string;
+  blob?: Blob;
+  text?: string;
   at: number;
 }
 

@@ -5,7 +5,7 @@
 import type { MarginsDB } from '@/lib/db/schema';
 import * as repo from '@/lib/db/repository';
 import { ImportError } from '@/lib/sync/format';
-import { applyImport, applyStagedImport } from '@/lib/sync/import';
+import { applyImport, stagedImportsOf } from '@/lib/sync/import';
 import type { AnnotationView } from '@/lib/model';
 import {
   type PrivilegedRequest,
@@ -136,11 +136,19 @@ async function handlePrivileged(deps: HandlerDeps, req: PrivilegedRequest) {
       result = { changed: await repo.restoreViews(db, req.views, after) };
       break;
     case 'sync.import': {
-      // Re-validates the file and merges it with the current database in one transaction.
-      const { summary, changedViews } = req.staged !== undefined ? await applyStagedImport(db, req.staged) : await applyImport(db, req.file);
+      // Merges the file with the current database in one transaction (with the plan of its preview
+      // when nothing was written since; see StagedImports).
+      const { summary, changedViews } = req.staged !== undefined ? await stagedImportsOf(db).apply(req.staged) : await applyImport(db, req.file);
       if (changedViews.length) deps.broadcast(changedViews);
       return summary;
     }
+    case 'sync.preview':
+      return stagedImportsOf(db).preview(req.staged);
+    case 'sync.keep':
+      return { held: stagedImportsOf(db).keep(req.staged) };
+    case 'sync.discard':
+      await stagedImportsOf(db).discard(req.staged);
+      return { ok: true };
   }
   if (after.length) deps.broadcast(after);
   return result;

@@ -10,7 +10,7 @@
 import * as z from 'zod/mini';
 import { isArxivCategory, isCanonicalId } from '@/lib/ids';
 import type { AnnotationView } from '@/lib/model';
-import type { ImportSummary } from '@/lib/sync/import';
+import type { ImportSummary, StagedPreview } from '@/lib/sync/import';
 
 export const LIMITS = {
   id: 600,
@@ -59,6 +59,8 @@ export const paperInputSchema = z.strictObject({
 });
 
 const tagName = z.string().check(z.minLength(1), z.maxLength(LIMITS.tag * 4));
+/** The inbox key of a file a page staged for import (a random UUID). */
+const stagedKey = z.string().check(z.minLength(1), z.maxLength(100));
 
 export const annotationEditSchema = z.strictObject({
   id: canonicalId,
@@ -123,15 +125,20 @@ export const privilegedRequestSchema = z.discriminatedUnion('type', [
       )
       .check(z.minLength(1), z.maxLength(LIMITS.editsPerMessage)),
   }),
-  // Import an export file, already read by the library page: the file itself (or its JSON text), or
-  // the key under which the page put its text in the database's inbox (a large file crosses much
-  // faster that way; see lib/sync/import.ts). lib/sync/format.ts validates the whole file (the one
-  // definition of the format) before anything is written, so it is opaque here.
+  // Import an export file: the file itself (or its JSON text), or the key under which the page put
+  // its text in the database's inbox (a large file crosses much faster that way; see
+  // lib/sync/import.ts). lib/sync/format.ts validates the whole file (the one definition of the
+  // format) before anything is written, so it is opaque here.
   z.strictObject({
     type: z.literal('sync.import'),
     file: z.optional(z.unknown()),
-    staged: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+    staged: z.optional(stagedKey),
   }),
+  // A staged file: validate it and say what importing it would do (the background keeps the plan for
+  // the confirm); keep that preview while the reader reads it; forget it (cancelled, or another file).
+  z.strictObject({ type: z.literal('sync.preview'), staged: stagedKey }),
+  z.strictObject({ type: z.literal('sync.keep'), staged: stagedKey }),
+  z.strictObject({ type: z.literal('sync.discard'), staged: stagedKey }),
 ]);
 
 export type PrivilegedRequest = z.infer<typeof privilegedRequestSchema>;
@@ -157,6 +164,9 @@ export interface ResponseMap {
   'papers.bulkEdit': { changed: number; before: AnnotationView[] };
   'annotations.restore': { changed: number };
   'sync.import': ImportSummary;
+  'sync.preview': StagedPreview;
+  'sync.keep': { held: boolean };
+  'sync.discard': { ok: true };
 }
 
 export interface TagSummary {

@@ -2,19 +2,20 @@
  * Import: validate the whole file (format.ts), plan the merge against what this database holds
  * (the preview), then apply the plan in ONE transaction (all or nothing).
  *
- * The preview runs in the library page (reads are allowed there), against the records the page holds
- * in memory when it has them; the apply runs in the background, the only writer, which re-validates
- * the file and re-plans against the CURRENT database inside the transaction, so an edit made between
- * preview and confirm is merged, not overwritten.
+ * Both run in the background, the only writer: the page puts the file in the database's inbox and
+ * asks for a preview (`StagedImports.preview`), which validates the file once and keeps its plan; the
+ * confirm writes that plan when nothing was written since, and otherwise plans again against the
+ * CURRENT database inside the import's transaction, so an edit made between preview and confirm is
+ * merged, not overwritten.
  */
+import Dexie from 'dexie';
 import type { MarginsDB, NoteHistoryEntry } from '@/lib/db/schema';
 import { readByKeys } from '@/lib/db/read';
 import type { PacksSeen } from '@/lib/db/packs';
 import { tagCounts } from '@/lib/db/queries';
 import { describeDbError, observeClock } from '@/lib/db/repository';
-import type { LibraryRecords } from '@/lib/library/store';
 import { type Annotation, type AnnotationView, type Paper, deriveAnnotation, viewOf } from '@/lib/model';
-import { type ExportFile, type FileAnnotation, type FileHistoryEntry, type FilePaper, ImportError, parseExportData, parseExportText } from './format';
+import { type ExportFile, type FileHistoryEntry, type FilePaper, ImportError, parseExportData, parseExportText } from './format';
 import {
   type SyncState,
   canonicalAnnotation,
@@ -31,7 +32,6 @@ import {
   mergeTagMeta,
   sameAnnotation,
   samePaper,
-  sameStamp,
   sameTagMeta,
   stateFromFile,
 } from './merge';
@@ -98,16 +98,6 @@ export interface ImportPlan {
   historyReasonUpdates: { seq: number; reason: FileHistoryEntry['reason'] }[];
   /** Views of the annotations that changed, for the tabs. */
   changedViews: AnnotationView[];
-  /** Keys of the file's records that change anything here (see `minimalFile`). */
-  needed: {
-    annotations: Set<string>;
-    /** Annotations whose note must travel if the reader replaces it before confirming (see `replaceableNote`). */
-    notes: Set<string>;
-    papers: Set<string>;
-    aliases: Set<string>;
-    tagMeta: Set<string>;
-    history: Set<string>;
-  };
 }
 
 /**
@@ -135,20 +125,11 @@ function describeField(v: unknown): string {
   return String(v ?? '');
 }
 
-export interface PlanOptions {
-  /**
-   * Build the annotation records to write and the views to push (default). The preview needs only
-   * the summary and `needed`: without them it makes 100,000 fewer objects at 50,000 papers.
-   */
-  writes?: boolean;
-}
-
 /**
  * Plan an import: merge each record of the file with the local one and count what changes.
  * Pure (apart from `now`, used only to warn about future clocks).
  */
-export function planImport(local: LocalSlice, incoming: SyncState, now = Date.now(), opts: PlanOptions = {}): ImportPlan {
-  const writes = opts.writes ?? true;
+export function planImport(local: LocalSlice, incoming: SyncState, now = Date.now()): ImportPlan {
   const s: ImportSummary = {
     papersInFile: incoming.annotations.size,
     papersAdded: 0,
@@ -181,15 +162,14 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
     historyAdds: [],
     historyReasonUpdates: [],
     changedViews: [],
-    needed: { annotations: new Set(), notes: new Set(), papers: new Set(), aliases: new Set(), tagMeta: new Set(), history: new Set() },
   };
   const created = new Set<string>();
   const touched = new Set<string>();
   let annotationsChanged = 0;
   const historyAdded = new Map<string, FileHistoryEntry>();
 
-  /** Keep a text in the note history; true when that changes the history here. */
-  const keepHistory = (h: FileHistoryEntry, countAsKept: boolean): boolean => {
+  /** Keep a text in the note history (unless it is there already). */
+  const keepHistory = (h: FileHistoryEntry, countAsKept: boolean): void => {
     const key = historyKey(h);
     const existing = local.state.noteHistory.get(key);
     if (existing) {
@@ -198,26 +178,12 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
       if (merged.reason !== existing.reason && seq !== undefined) {
         plan.historyReasonUpdates.push({ seq, reason: merged.reason });
         local.state.noteHistory.set(key, merged);
-        return true;
       }
-      return false;
+      return;
     }
     const pending = historyAdded.get(key);
     historyAdded.set(key, pending ? mergeHistoryEntry(pending, h) : h);
     if (!pending && countAsKept) s.notesKept++;
-    return true;
-  };
-
-  /**
-   * The file's note is the library's own (same stamp), so merging it changes nothing now. But if the
-   * reader edits that note before confirming, the whole file would keep this text in the note history
-   * (it lost to the edit): `withNotesReplacedSince` then sends it, so the replaced words are kept
-   * exactly as importing the whole file keeps them. Not when the history already has it.
-   */
-  const replaceableNote = (mine: FileAnnotation, inc: FileAnnotation): boolean => {
-    const note = inc.note;
-    if (!note || note.v === '' || !sameStamp(mine.note, note)) return false;
-    return local.state.noteHistory.get(historyKey({ id: inc.id, text: note.v, c: note.c }))?.reason !== 'import';
   };
 
   const titleOf = (id: string) => incoming.papers.get(id)?.title || local.state.papers.get(id)?.title || id;
@@ -232,12 +198,9 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
   for (const [id, inc] of incoming.annotations) {
     const mine = local.state.annotations.get(id);
     // The same record on both sides (most of a usual sync): the merge is the record, nothing changes.
-    if (mine && sameAnnotation(mine, inc)) {
-      if (replaceableNote(mine, inc)) plan.needed.notes.add(id);
-      continue;
-    }
+    if (mine && sameAnnotation(mine, inc)) continue;
     const { merged, lostNotes } = mergeAnnotation(mine, inc);
-    for (const h of lostNotes) if (keepHistory(h, true)) plan.needed.annotations.add(id);
+    for (const h of lostNotes) keepHistory(h, true);
     if (!mine) touched.add(id);
     // What the reader sees change, field by field.
     let visible = !mine;
@@ -277,12 +240,9 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
         }
       }
     }
-    if (mine && sameAnnotation(mine, merged) && replaceableNote(mine, inc)) plan.needed.notes.add(id);
     if (!mine || !sameAnnotation(mine, merged)) {
-      plan.needed.annotations.add(id);
       annotationsChanged++;
       if (visible && mine) touched.add(id);
-      if (!writes) continue;
       const stored = local.stored.get(id);
       const next = deriveAnnotation(merged);
       // Keep any field another part of Margins stores on the record that the file does not carry.
@@ -297,7 +257,6 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
     const merged = mergePaper(mine, p);
     if (!mine || !samePaper(mine, merged)) {
       plan.papers.push(merged);
-      plan.needed.papers.add(id);
       if (mine) s.metadataUpdated++;
       touched.add(id);
     }
@@ -308,7 +267,6 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
     const merged = mergeAliasTarget(mine, id);
     if (merged !== mine) {
       plan.aliases.push({ alias, id: merged });
-      plan.needed.aliases.add(alias);
       if (mine === undefined) s.aliasesAdded++;
     }
   }
@@ -318,12 +276,11 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
     const merged = mergeTagMeta(mine, m);
     if (!mine || !sameTagMeta(mine, merged)) {
       plan.tagMeta.push(merged);
-      plan.needed.tagMeta.add(name);
       if ((merged.color ?? '') !== (mine?.color ?? '')) s.tagColorsChanged++;
     }
   }
 
-  for (const [key, h] of incoming.noteHistory) if (keepHistory(h, false)) plan.needed.history.add(key);
+  for (const h of incoming.noteHistory.values()) keepHistory(h, false);
   plan.historyAdds = [...historyAdded.values()];
 
   // A paper counts once, as added (this library knew nothing of it) or updated, whatever changed.
@@ -346,24 +303,26 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
 // ---------------------------------------------------------------------------------------------------
 // Reading the local side
 
-/**
- * Read the local records that an incoming state touches. Run inside a transaction for a snapshot.
- * Annotations and papers come from `records` when given (the library page's copy in memory, for the
- * preview), else from the database; the small tables always from the database.
- */
-export async function readLocalSlice(
-  db: MarginsDB,
-  incoming: SyncState,
-  records?: LibraryRecords | null,
-  seen?: { annotations: PacksSeen<Annotation>; papers: PacksSeen<Paper> },
-): Promise<LocalSlice> {
+/** Packs read for a plan, to be written back without reading them again (see PackedTable.bulkPut). */
+export interface SeenPacks {
+  annotations: PacksSeen<Annotation>;
+  papers: PacksSeen<Paper>;
+}
+
+/** The tables an import reads (and, but for the inbox, writes). */
+function importTables(db: MarginsDB) {
+  return [...db.annotationStore.tables, ...db.paperStore.tables, db.aliases, db.tagMeta, db.noteHistory, db.meta, db.inbox];
+}
+
+/** Read the local records that an incoming state touches. Run inside a transaction for a snapshot. */
+export async function readLocalSlice(db: MarginsDB, incoming: SyncState, seen?: SeenPacks): Promise<LocalSlice> {
   const state = emptyState();
   const stored = new Map<string, Annotation>();
   const annIds = [...incoming.annotations.keys()];
   // Also the annotations of papers the file has metadata for but no annotation: a paper this library
   // annotated is updated, not added, by the import.
   const readIds = annIds.concat([...incoming.papers.keys()].filter((id) => !incoming.annotations.has(id)));
-  const anns = records ? readIds.map((id) => records.annotations.get(id)) : await db.annotationStore.bulkGet(readIds, seen?.annotations);
+  const anns = await db.annotationStore.bulkGet(readIds, seen?.annotations);
   anns.forEach((a) => {
     if (!a) return;
     stored.set(a.id, a);
@@ -372,7 +331,7 @@ export async function readLocalSlice(
   // Papers the file has metadata for (to merge), and those of annotations new here (to count them).
   const paperIds = [...incoming.papers.keys()];
   for (const id of annIds) if (!stored.has(id) && !incoming.papers.has(id)) paperIds.push(id);
-  const papers = records ? paperIds.map((id) => records.papers.get(id)) : await db.paperStore.bulkGet(paperIds, seen?.papers);
+  const papers = await db.paperStore.bulkGet(paperIds, seen?.papers);
   papers.forEach((p) => p && state.papers.set(p.id, canonicalPaper(p)));
   const aliasKeys = [...incoming.aliases.keys()];
   const aliases = await readByKeys(db.aliases, aliasKeys, (a) => a.alias);
@@ -392,18 +351,14 @@ export async function readLocalSlice(
     state.noteHistory.set(key, existing ? mergeHistoryEntry(existing, entry) : entry);
     if (!historySeq.has(key) && row.seq !== undefined) historySeq.set(key, row.seq);
   }
-  return { state, historySeq, tagsInUse: await tagsInUse(db, incoming, records), stored };
+  return { state, historySeq, tagsInUse: await tagsInUse(db, incoming), stored };
 }
 
 /** Which of the tags the file sets are in use here (the packs' summaries know every tag in use). */
-async function tagsInUse(db: MarginsDB, incoming: SyncState, records?: LibraryRecords | null): Promise<Set<string>> {
+async function tagsInUse(db: MarginsDB, incoming: SyncState): Promise<Set<string>> {
   const asked = new Set<string>();
   for (const a of incoming.annotations.values()) for (const [tag, s] of Object.entries(a.tags)) if (s.v) asked.add(tag);
   const inUse = new Set<string>();
-  if (records) {
-    for (const a of records.annotations.values()) for (const t of a.tagList) if (asked.has(t)) inUse.add(t);
-    return inUse;
-  }
   for (const tag of (await tagCounts(db)).keys()) if (asked.has(tag)) inUse.add(tag);
   return inUse;
 }
@@ -412,114 +367,117 @@ async function tagsInUse(db: MarginsDB, incoming: SyncState, records?: LibraryRe
  * The titles of listed conflicts on papers whose record the slice did not read (the file has no
  * metadata for them): what `planImport` would have shown had it read every paper the file names.
  */
-async function fillConflictTitles(
-  plan: ImportPlan,
-  incoming: SyncState,
-  local: LocalSlice,
-  readPapers: (ids: string[]) => Promise<(Paper | undefined)[]>,
-): Promise<void> {
+async function fillConflictTitles(db: MarginsDB, plan: ImportPlan, incoming: SyncState, local: LocalSlice): Promise<void> {
   const unread = plan.summary.conflictList.filter((c) => !incoming.papers.get(c.id)?.title && !local.state.papers.has(c.id));
   if (!unread.length) return;
-  const papers = await readPapers([...new Set(unread.map((c) => c.id))]);
+  const papers = await db.paperStore.bulkGet([...new Set(unread.map((c) => c.id))]);
   const titles = new Map(papers.flatMap((p) => (p ? [[p.id, p.title] as const] : [])));
   for (const c of unread) c.title = titles.get(c.id) || c.id;
 }
 
-/**
- * The file with only the records that change something in this library. Whatever else the file
- * holds is already here (each left-out record merged with the library gives the library), and the
- * library only grows in the merge's order (every local edit stamps a newer clock), so merging the
- * smaller file later gives what merging the whole one would. Two exceptions: a note the reader
- * replaces meanwhile (`withNotesReplacedSince` adds the file's copy of it at the confirm), and paper
- * metadata a listing page overwrites meanwhile (a shorter title seen again): then the file's fuller
- * text waits for the next sync. The background still validates this file and merges it against the
- * library as it is then.
- */
-export function minimalFile(file: ExportFile, needed: ImportPlan['needed']): ExportFile {
-  return {
-    ...file,
-    papers: file.papers.filter((p) => needed.papers.has(p.id)),
-    annotations: file.annotations.filter((a) => needed.annotations.has(a.id)),
-    aliases: file.aliases.filter((a) => needed.aliases.has(a.alias)),
-    tagMeta: file.tagMeta.filter((m) => needed.tagMeta.has(m.name)),
-    noteHistory: file.noteHistory.filter((h) => needed.history.has(historyKey(h))),
-  };
+/** Read what the file touches and plan the merge. Inside a transaction (read for a preview, write for an import). */
+async function readAndPlan(db: MarginsDB, incoming: SyncState, now: number, seen: SeenPacks): Promise<ImportPlan> {
+  const local = await readLocalSlice(db, incoming, seen);
+  performance.mark('margins:import-read');
+  const plan = planImport(local, incoming, now);
+  await fillConflictTitles(db, plan, incoming, local);
+  performance.mark('margins:import-planned');
+  return plan;
 }
 
-export interface PreparedImport {
-  summary: ImportSummary;
-  /** What to send to the background: the records that change something (see `minimalFile`). */
-  toSend: ExportFile;
-  /**
-   * The file's notes that are this library's own notes at the preview (same stamp). Kept here, not
-   * sent: at a usual sync that is every note, and only one the reader replaces before confirming
-   * needs to travel (see `withNotesReplacedSince`).
-   */
-  sharedNotes: Map<string, FileAnnotation & { note: NonNullable<FileAnnotation['note']> }>;
-}
-
-/**
- * What to send at the confirm: the preview's part, plus the file's copy of each shared note the
- * reader has replaced since the preview, as a record holding only that note (the rest of the file's
- * record merged to nothing and still does). The background then keeps the replaced text in the note
- * history, as merging the whole file would. `records`: the library page's current records; without
- * them the annotations are read from the database.
- */
-export async function withNotesReplacedSince(db: MarginsDB, prepared: PreparedImport, records?: LibraryRecords | null): Promise<ExportFile> {
-  const ids = [...prepared.sharedNotes.keys()];
-  if (!ids.length) return prepared.toSend;
-  const current = records ? ids.map((id) => records.annotations.get(id)) : await db.annotationStore.bulkGet(ids);
-  const replaced: FileAnnotation[] = [];
-  ids.forEach((id, i) => {
-    const { note, createdAt } = prepared.sharedNotes.get(id)!;
-    if (!sameStamp(current[i]?.note, note)) replaced.push({ id, tags: {}, note, createdAt });
-  });
-  if (!replaced.length) return prepared.toSend;
-  // (A shared note's record is never in the part already: it merged to nothing. Checked anyway, as a file
-  // holding one id twice is refused.)
-  const sent = new Set(prepared.toSend.annotations.map((a) => a.id));
-  return { ...prepared.toSend, annotations: [...prepared.toSend.annotations, ...replaced.filter((a) => !sent.has(a.id))] };
-}
-
-/**
- * The preview: what importing `file` into `db` would do now, and the part of it to send. Read-only.
- * `records`: the annotations and papers as the library page holds them (see LibraryStore.records).
- */
-export async function prepareImport(db: MarginsDB, file: ExportFile, records?: LibraryRecords | null): Promise<PreparedImport> {
+/** What importing `file` into `db` would do now. Read-only. */
+export async function previewImport(db: MarginsDB, file: ExportFile, now = Date.now()): Promise<ImportSummary> {
   const incoming = stateFromFile(file);
-  const plan = await db.transaction('r', [...db.annotationStore.tables, ...db.paperStore.tables, db.aliases, db.tagMeta, db.noteHistory], async () => {
-    const local = await readLocalSlice(db, incoming, records);
-    const planned = planImport(local, incoming, Date.now(), { writes: false });
-    await fillConflictTitles(planned, incoming, local, async (ids) => (records ? ids.map((id) => records.papers.get(id)) : db.paperStore.bulkGet(ids)));
-    return planned;
-  });
-  const sharedNotes: PreparedImport['sharedNotes'] = new Map();
-  if (plan.needed.notes.size) {
-    for (const a of file.annotations) if (a.note && plan.needed.notes.has(a.id)) sharedNotes.set(a.id, { ...a, note: a.note });
-  }
-  return { summary: plan.summary, toSend: minimalFile(file, plan.needed), sharedNotes };
+  return (await db.transaction('r', importTables(db), () => readAndPlan(db, incoming, now, { annotations: new Map(), papers: new Map() }))).summary;
 }
 
-export async function previewImport(db: MarginsDB, file: ExportFile, records?: LibraryRecords | null): Promise<ImportSummary> {
-  return (await prepareImport(db, file, records)).summary;
-}
+// ---------------------------------------------------------------------------------------------------
+// Writing
 
 export interface ImportResult {
   summary: ImportSummary;
   changedViews: AnnotationView[];
 }
 
+/** Write a plan. Inside the import's transaction; `seen`: the packs its plan was made from. */
+async function writePlan(db: MarginsDB, plan: ImportPlan, seen: SeenPacks, now: number): Promise<void> {
+  // Packs, written in batches the library page can follow pack by pack (see packs.ts).
+  await db.annotationStore.bulkPut(plan.annotations, seen.annotations);
+  performance.mark('margins:import-annotations');
+  await db.paperStore.bulkPut(plan.papers, seen.papers);
+  performance.mark('margins:import-papers');
+  if (plan.aliases.length) await db.aliases.bulkPut(plan.aliases);
+  if (plan.tagMeta.length) await db.tagMeta.bulkPut(plan.tagMeta);
+  if (plan.historyAdds.length) {
+    await db.noteHistory.bulkAdd(plan.historyAdds.map((h) => ({ ...h, savedAt: now })));
+  }
+  for (const u of plan.historyReasonUpdates) await db.noteHistory.update(u.seq, { reason: u.reason });
+  // Hybrid logical clock: later local edits must win over everything imported.
+  await observeClock(db, plan.summary.latestClock);
+  performance.mark('margins:import-written');
+}
+
+/** A plan made earlier, and whether it still holds: nothing was written to the library since. */
+interface EarlierPlan {
+  plan: ImportPlan;
+  seen: SeenPacks;
+  stillHolds(): boolean;
+}
+
 /**
- * Hand a file to the background for import, through the database: the page puts the file's JSON text
- * in the inbox and sends only its key (`sync.import` with `staged`). Why: Chromium's extension
- * messaging costs about 100 ms a megabyte here (a 12.7 MB string took 1.3 s to cross, measured in the
- * built extension), while IndexedDB stores and reads one large string in a small fraction of that. The
- * background stays the only writer of the library: the inbox holds nothing but files in transit.
+ * Merge a validated file into the database in ONE transaction (all or nothing): with the plan made
+ * at the preview when nothing was written since, else planned again against the database as it is
+ * now (so an edit made between preview and confirm is merged, not overwritten). `staged`: the inbox
+ * entry the file came from, removed in the same transaction.
  */
-export async function stageImport(db: MarginsDB, file: ExportFile): Promise<string> {
+async function mergeFile(db: MarginsDB, incoming: SyncState, now: number, staged?: string, earlier?: EarlierPlan): Promise<ImportResult> {
+  const result = await db.transaction('rw', importTables(db), async () => {
+    // (Asked inside the transaction: from here until it commits, nothing else writes these tables.)
+    const reuse = earlier?.stillHolds() ? earlier : undefined;
+    const seen: SeenPacks = reuse?.seen ?? { annotations: new Map(), papers: new Map() };
+    const plan = reuse?.plan ?? (await readAndPlan(db, incoming, now, seen));
+    await writePlan(db, plan, seen, now);
+    if (staged) await db.inbox.delete(staged);
+    return { summary: plan.summary, changedViews: plan.changedViews };
+  });
+  performance.mark('margins:import-committed');
+  return result;
+}
+
+/**
+ * Apply an import: validate `data` (the parsed file, or its JSON text), merge it with the current
+ * database and write the result, all in one transaction. Throws ImportError (nothing written) for a
+ * bad file.
+ */
+export async function applyImport(db: MarginsDB, data: unknown, now = Date.now()): Promise<ImportResult> {
+  // Marks for the sync benchmark, which reads them from the background to say where the time goes.
+  performance.mark('margins:import-start');
+  const file = typeof data === 'string' ? parseExportText(data) : parseExportData(data);
+  const incoming = stateFromFile(file);
+  performance.mark('margins:import-validated');
+  return mergeFile(db, incoming, now);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Staged files: the page hands the file over through the database, the background previews and applies
+
+/**
+ * Hand a file to the background through the database: the page puts the file in the inbox and sends
+ * only its key. Why: Chromium's extension messaging costs about 100 ms a megabyte here (a 12.7 MB
+ * string took 1.3 s to cross, measured in the built extension), while IndexedDB stores a picked file
+ * as a Blob in ~50 ms for 16 MB without the page reading it, and the background reads it back in about
+ * the time `File.text()` takes anyway. The background stays the only writer of the library: the inbox
+ * holds nothing but files in transit.
+ */
+export async function stageImport(db: MarginsDB, file: ExportFile | string | Blob): Promise<string> {
   const key = crypto.randomUUID();
+  const at = Date.now();
   try {
-    await db.inbox.put({ key, text: JSON.stringify(file), at: Date.now() });
+    if (file instanceof Blob) {
+      if (await stageBlob(db, key, file, at)) return key;
+      file = await file.text();
+    }
+    await db.inbox.put({ key, text: typeof file === 'string' ? file : JSON.stringify(file), at });
   } catch (err) {
     // A full disk says so in the reader's words (nothing was imported: the library was not touched).
     throw new ImportError(describeDbError(err));
@@ -527,67 +485,164 @@ export async function stageImport(db: MarginsDB, file: ExportFile): Promise<stri
   return key;
 }
 
-/** Files older than this in the inbox were never sent (a page closed in between): removed at the next import. */
+/**
+ * Store the file itself; false where this browser cannot keep a Blob in IndexedDB (it refuses it, or
+ * keeps something else: checked by reading the entry back, which costs a few ms).
+ */
+async function stageBlob(db: MarginsDB, key: string, blob: Blob, at: number): Promise<boolean> {
+  try {
+    await db.inbox.put({ key, blob, at });
+  } catch (err) {
+    if ((err as { name?: string } | null)?.name === 'DataCloneError') return false;
+    throw err;
+  }
+  const back = await db.inbox.get(key);
+  return back?.blob instanceof Blob && back.blob.size === blob.size;
+}
+
+/** Files older than this in the inbox were never imported (a page closed in between): removed at the next import. */
 const INBOX_STALE_MS = 60 * 60 * 1000;
 
+/** A preview is held this long after the page last asked for it (the page keeps asking while it shows it). */
+export const HOLD_MS = 10 * 60 * 1000;
+
+/** What the file says about itself, for the preview (everything but its records). */
+export type FileHeader = Omit<ExportFile, 'papers' | 'annotations' | 'aliases' | 'tagMeta' | 'noteHistory'>;
+
+export interface StagedPreview {
+  summary: ImportSummary;
+  header: FileHeader;
+}
+
+interface HeldPreview {
+  key: string;
+  incoming: SyncState;
+  plan: ImportPlan;
+  seen: SeenPacks;
+  /** `writes` when the plan was made. */
+  writes: number;
+  release: ReturnType<typeof setTimeout>;
+}
+
 /**
- * Apply a file a page staged (see stageImport). The file leaves the inbox in the import's own
- * transaction, or when it is refused; a key that is not there is refused with a message.
+ * The background's side of an import from a page: validate the staged file once, plan once, and
+ * keep the plan until the reader confirms, so the confirm only writes. The plan is used only if
+ * nothing was written to the library since it was made (counted from Dexie's `storagemutated`,
+ * which fires as each write transaction of this context commits, and for other contexts' writes
+ * through Dexie's broadcast; only the background writes the library, pages write only the inbox);
+ * otherwise the confirm plans again against the library as it is then. An MV3 worker stopped in
+ * between loses the held plan: the confirm then validates and plans again from the inbox.
  */
-export async function applyStagedImport(db: MarginsDB, key: string, now = Date.now()): Promise<ImportResult> {
-  performance.mark('margins:import-asked');
-  const entry = await db.inbox.get(key);
-  if (!entry) throw new ImportError('The file to import was not found (was it imported already?). Nothing was imported.');
-  try {
-    return await applyImport(db, entry.text, now, key);
-  } finally {
-    performance.mark('margins:import-done');
-    // (A refused file, and any left behind long ago; the inbox is empty otherwise.)
-    await db.inbox
+export class StagedImports {
+  private held: HeldPreview | null = null;
+  private writes = 0;
+
+  constructor(private readonly db: MarginsDB) {
+    Dexie.on('storagemutated', this.onMutated);
+  }
+
+  private readonly onMutated = (parts: Record<string, unknown>) => {
+    for (const part of Object.keys(parts)) {
+      // Parts are "idb://<database>/<table>/<index>".
+      const [database, table] = part.replace(/^idb:\/\//, '').split('/');
+      if (database === this.db.name && table !== 'inbox') {
+        this.writes++;
+        return;
+      }
+    }
+  };
+
+  /** Validate the staged file and plan its import against the library as it is now. Writes nothing. */
+  async preview(key: string, now = Date.now()): Promise<StagedPreview> {
+    performance.mark('margins:preview-asked');
+    const text = await this.stagedText(key);
+    let file: ExportFile;
+    try {
+      file = parseExportText(text);
+    } catch (err) {
+      await this.discard(key);
+      throw err;
+    }
+    const incoming = stateFromFile(file);
+    performance.mark('margins:preview-validated');
+    this.drop();
+    const writes = this.writes;
+    const seen: SeenPacks = { annotations: new Map(), papers: new Map() };
+    const plan = await this.db.transaction('r', importTables(this.db), () => readAndPlan(this.db, incoming, now, seen));
+    this.held = { key, incoming, plan, seen, writes, release: setTimeout(() => this.drop(), HOLD_MS) };
+    const { papers: _p, annotations: _a, aliases: _al, tagMeta: _t, noteHistory: _h, ...header } = file;
+    return { summary: plan.summary, header };
+  }
+
+  /** Keep the preview of `key` (the page asks while the reader looks at it). True when it is held. */
+  keep(key: string): boolean {
+    if (this.held?.key !== key) return false;
+    clearTimeout(this.held.release);
+    this.held.release = setTimeout(() => this.drop(), HOLD_MS);
+    return true;
+  }
+
+  /**
+   * Import a staged file: with its held preview's plan when nothing was written since, else validated
+   * and planned again. The file leaves the inbox in the import's own transaction, or when it is refused.
+   */
+  async apply(key: string, now = Date.now()): Promise<ImportResult> {
+    performance.mark('margins:import-asked');
+    const held = this.held?.key === key ? this.held : null;
+    try {
+      if (held) {
+        return await mergeFile(this.db, held.incoming, now, key, { plan: held.plan, seen: held.seen, stillHolds: () => this.writes === held.writes });
+      }
+      const text = await this.stagedText(key);
+      performance.mark('margins:import-start');
+      const incoming = stateFromFile(parseExportText(text));
+      performance.mark('margins:import-validated');
+      return await mergeFile(this.db, incoming, now, key);
+    } finally {
+      performance.mark('margins:import-done');
+      if (held) this.drop();
+      await this.removeFromInbox(key, now);
+    }
+  }
+
+  /** Forget a staged file and its preview (the reader cancelled, or picked another file). */
+  async discard(key: string): Promise<void> {
+    if (this.held?.key === key) this.drop();
+    await this.removeFromInbox(key, Date.now());
+  }
+
+  private async stagedText(key: string): Promise<string> {
+    const entry = await this.db.inbox.get(key);
+    if (!entry) throw new ImportError('The file to import was not found (was it imported already?). Nothing was imported.');
+    if (!entry.blob) return entry.text ?? '';
+    try {
+      return await entry.blob.text();
+    } catch (err) {
+      await this.discard(key);
+      throw new ImportError(`The file could not be read (${err instanceof Error ? err.message : String(err)}); pick it again. Nothing was imported.`);
+    }
+  }
+
+  /** Remove `key` and any file left behind long ago; the inbox is empty otherwise. */
+  private async removeFromInbox(key: string, now: number): Promise<void> {
+    await this.db.inbox
       .filter((e) => e.key === key || e.at < now - INBOX_STALE_MS)
       .delete()
       .catch(() => undefined);
   }
+
+  private drop(): void {
+    if (!this.held) return;
+    clearTimeout(this.held.release);
+    this.held = null;
+  }
 }
 
-/**
- * Apply an import: validate `data` (whatever a page sent: the parsed file, or its JSON text), merge it
- * with the current database and write the result, all in one transaction. Throws ImportError (nothing
- * written) for a bad file. `staged`: the inbox entry the file came from, removed in the same transaction.
- */
-export async function applyImport(db: MarginsDB, data: unknown, now = Date.now(), staged?: string): Promise<ImportResult> {
-  // Marks for the sync benchmark, which reads them from the background to say where the time goes.
-  performance.mark('margins:import-start');
-  const file = typeof data === 'string' ? parseExportText(data) : parseExportData(data);
-  const incoming = stateFromFile(file);
-  performance.mark('margins:import-validated');
-  const tables = [...db.annotationStore.tables, ...db.paperStore.tables, db.aliases, db.tagMeta, db.noteHistory, db.meta, db.inbox];
-  const result = await db.transaction('rw', tables, async () => {
-    // The packs read for the plan are the packs written: read once.
-    const seen = { annotations: new Map(), papers: new Map() };
-    const local = await readLocalSlice(db, incoming, null, seen);
-    performance.mark('margins:import-read');
-    const plan = planImport(local, incoming, now);
-    await fillConflictTitles(plan, incoming, local, (ids) => db.paperStore.bulkGet(ids));
-    performance.mark('margins:import-planned');
-    // Packs, written in batches the library page can follow pack by pack (see packs.ts).
-    await db.annotationStore.bulkPut(plan.annotations, seen.annotations);
-    performance.mark('margins:import-annotations');
-    await db.paperStore.bulkPut(plan.papers, seen.papers);
-    performance.mark('margins:import-papers');
-    if (plan.aliases.length) await db.aliases.bulkPut(plan.aliases);
-    if (plan.tagMeta.length) await db.tagMeta.bulkPut(plan.tagMeta);
-    if (plan.historyAdds.length) {
-      await db.noteHistory.bulkAdd(plan.historyAdds.map((h) => ({ ...h, savedAt: now })));
-    }
-    for (const u of plan.historyReasonUpdates) await db.noteHistory.update(u.seq, { reason: u.reason });
-    // Hybrid logical clock: later local edits must win over everything imported.
-    await observeClock(db, plan.summary.latestClock);
-    if (staged) await db.inbox.delete(staged);
-    performance.mark('margins:import-written');
-    return { summary: plan.summary, changedViews: plan.changedViews };
-  });
-  performance.mark('margins:import-committed');
-  return result;
-}
+const stagedImports = new WeakMap<MarginsDB, StagedImports>();
 
+/** The staged imports of a database (one per database, for the background's whole life). */
+export function stagedImportsOf(db: MarginsDB): StagedImports {
+  let staged = stagedImports.get(db);
+  if (!staged) stagedImports.set(db, (staged = new StagedImports(db)));
+  return staged;
+}

@@ -116,19 +116,22 @@ describe('SyncPanel', () => {
     expect(count('conflicts')).toMatch(/^1 \(the file wins 1, yours win 0/);
     expect(count('tagsCreated')).toBe('fresh');
     expect(count('notesKept')).toMatch(/^1 /);
+    expect(preview.textContent).toContain('device otherdevice');
     const row = within(preview).getByRole('row', { name: /Starred paper/ });
     expect(row.textContent).toContain('mine');
     expect(row.textContent).toContain('theirs');
-    expect(await dumpDb(db)).toBe(before); // nothing happens before the confirm
-    expect(asked).toEqual([]);
+    // Nothing happens before the confirm: the file waits in the inbox, the background previewed it.
+    expect(await dumpDb(db, { inbox: false })).toBe(JSON.stringify({ ...JSON.parse(before), inbox: undefined }));
+    expect(asked.map((r) => r.type)).toEqual(['sync.preview']);
+    expect(await db.inbox.count()).toBe(1);
 
     await userEvent.click(within(preview).getByRole('button', { name: 'Import' }));
     expect((await screen.findByTestId('import-result')).textContent).toBe(
       'Imported: 1 paper added, 1 paper updated, 2 changes, new tag: fresh, 1 older note kept in history.',
     );
-    expect(asked.map((r) => r.type)).toEqual(['sync.import']);
-    // The file crosses to the background through the inbox, which the import empties (see stageImport).
-    expect(typeof (asked[0] as { staged?: unknown }).staged).toBe('string');
+    expect(asked.map((r) => r.type)).toEqual(['sync.preview', 'sync.import']);
+    // The file crossed to the background through the inbox (see stageImport), which the import empties.
+    expect((asked[1] as { staged?: unknown }).staged).toBe((asked[0] as { staged?: unknown }).staged);
     expect(await db.inbox.count()).toBe(0);
     expect((await db.annotationStore.get(P1))?.note?.v).toBe('theirs');
     expect((await db.noteHistory.toArray()).map((h) => h.text)).toEqual(['mine']);
@@ -138,24 +141,36 @@ describe('SyncPanel', () => {
   it('says so plainly when the disk is too full to hand the file over, and changes nothing', async () => {
     renderPanel();
     const before = await dumpDb(db);
-    await userEvent.upload(screen.getByLabelText('Import a Margins file…'), await fileFromOtherDevice());
-    const preview = await screen.findByRole('region', { name: 'Import “other.json”?' });
     db.inbox.put = () => {
       throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
     };
-    await userEvent.click(within(preview).getByRole('button', { name: 'Import' }));
+    await userEvent.upload(screen.getByLabelText('Import a Margins file…'), await fileFromOtherDevice());
     expect((await screen.findByRole('alert')).textContent).toMatch(/out of storage space for Margins; nothing was saved/);
+    expect(screen.queryByRole('region', { name: /Import “/ })).toBeNull();
     expect(asked).toEqual([]);
     expect(await dumpDb(db)).toBe(before);
   });
 
-  it('cancelling a preview changes nothing', async () => {
+  it('cancelling a preview changes nothing, and the file leaves the inbox', async () => {
     renderPanel();
     const before = await dumpDb(db);
     await userEvent.upload(screen.getByLabelText('Import a Margins file…'), await fileFromOtherDevice());
     await userEvent.click(await screen.findByRole('button', { name: 'Cancel' }));
     expect(screen.queryByRole('region', { name: /Import “/ })).toBeNull();
-    expect(await dumpDb(db)).toBe(before);
+    await waitFor(async () => expect(await dumpDb(db)).toBe(before));
+    expect(asked.map((r) => r.type)).toEqual(['sync.preview', 'sync.discard']);
+  });
+
+  it('picking another file forgets the first one', async () => {
+    renderPanel();
+    await userEvent.upload(screen.getByLabelText('Import a Margins file…'), await fileFromOtherDevice());
+    await screen.findByRole('region', { name: 'Import “other.json”?' });
+    const file = await fileFromOtherDevice();
+    await userEvent.upload(screen.getByLabelText('Import a Margins file…'), new File([await file.text()], 'second.json'));
+    await screen.findByRole('region', { name: 'Import “second.json”?' });
+    await waitFor(async () => expect(await db.inbox.count()).toBe(1));
+    expect(asked.map((r) => r.type)).toEqual(['sync.preview', 'sync.discard', 'sync.preview']);
+    expect((await db.inbox.toArray())[0].key).toBe((asked[2] as { staged: string }).staged);
   });
 
   it('refuses a damaged file with the reason, and leaves the database alone', async () => {

@@ -1,6 +1,6 @@
 /**
- * The Sync & backup panel in the library page builds exports and import previews from the records the
- * page holds in memory (`records`), and reads the database only when it has none.
+ * The Sync & backup panel in the library page builds exports from the records the page holds in
+ * memory (`records`), and reads the database only when it has none.
  */
 import { cleanup, configure, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -64,17 +64,6 @@ describe('SyncPanel with the records in memory', () => {
     await screen.findByText(/Exported 2 papers/);
     expect(asked).toBe(1);
     expect(parseExportText(downloads[0]).annotations.find((a) => a.id === P1)?.note?.v).toBe('only in memory');
-  });
-
-  it('previews an import against them', async () => {
-    // The file holds P1 as the database has it: against the database nothing changes, against the
-    // doctored records in memory the note does.
-    const { text } = await exportLibrary(db, { format: 'json', filter: { kind: 'all' } });
-    renderPanel(doctored);
-    await userEvent.upload(screen.getByLabelText('Import a Margins file…'), new File([text], 'same.json', { type: 'application/json' }));
-    const preview = await screen.findByRole('region', { name: 'Import “same.json”?' });
-    expect(asked).toBe(1);
-    expect(preview.querySelector('[data-count="papersUpdated"]')?.textContent).toBe('1');
   });
 
   it('reads the database when there are none', async () => {

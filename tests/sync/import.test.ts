@@ -4,7 +4,7 @@ import type { MarginsDB } from '@/lib/db/schema';
 import { handleMessage } from '@/lib/messaging/handler';
 import { buildExportFile, exportLibrary, readState, serializeExportFile } from '@/lib/sync/export';
 import { type ExportFile, type ExportFileV1, FORMAT_VERSION, parseExportData, parseExportText } from '@/lib/sync/format';
-import { applyImport, previewImport, stageImport } from '@/lib/sync/import';
+import { StagedImports, applyImport, previewImport, stageImport } from '@/lib/sync/import';
 import { viewOf } from '@/lib/model';
 import { mergeStates, stateFingerprint, stateFromFile } from '@/lib/sync/merge';
 import { dropDb, dumpDb, freshDb } from './helpers';
@@ -183,6 +183,41 @@ describe('import: preview, apply, one transaction', () => {
     const bad = await stageImport(db, { ...fileFromB(Date.now()), version: 99 } as unknown as ExportFile);
     expect(await handleMessage(deps, { type: 'sync.import', staged: bad }, page)).toMatchObject({ ok: false, error: expect.stringMatching(/newer version of Margins/) });
     expect(await db.inbox.count()).toBe(0);
+    expect(await dumpDb(db)).toBe(before);
+  });
+
+  it('sync.preview: says what the import would do and writes nothing; a refused file leaves the inbox; discard forgets it', async () => {
+    const deps = { db, broadcast: () => undefined };
+    const page = { fromExtensionPage: true };
+    const before = await dumpDb(db);
+    const file = fileFromB(Date.now());
+    const key = await stageImport(db, file);
+    expect(await handleMessage(deps, { type: 'sync.preview', staged: key }, { fromExtensionPage: false })).toMatchObject({ ok: false });
+    const reply = await handleMessage(deps, { type: 'sync.preview', staged: key }, page);
+    expect(reply).toEqual({ ok: true, data: { summary: await previewImport(db, file), header: { format: file.format, version: file.version, device: file.device, exportedAt: file.exportedAt, filter: file.filter } } });
+    expect(await handleMessage(deps, { type: 'sync.keep', staged: key }, page)).toEqual({ ok: true, data: { held: true } });
+    expect(await handleMessage(deps, { type: 'sync.discard', staged: key }, page)).toEqual({ ok: true, data: { ok: true } });
+    expect(await handleMessage(deps, { type: 'sync.keep', staged: key }, page)).toEqual({ ok: true, data: { held: false } });
+    expect(await db.inbox.count()).toBe(0);
+    // Broken text: the reader is told what is wrong, the file leaves the inbox, nothing else changes.
+    const broken = await stageImport(db, JSON.stringify(file).slice(0, 200));
+    expect(await handleMessage(deps, { type: 'sync.preview', staged: broken }, page)).toMatchObject({ ok: false, error: expect.stringMatching(/not valid JSON.*cut short/) });
+    expect(await db.inbox.count()).toBe(0);
+    expect(await dumpDb(db)).toBe(before);
+  });
+
+  it('a held plan is written all or nothing too: a failure while writing leaves the database as it was', async () => {
+    const imports = new StagedImports(db);
+    const before = await dumpDb(db);
+    const key = await stageImport(db, fileFromB(Date.now()));
+    await imports.preview(key);
+    vi.spyOn(db.noteHistory, 'bulkAdd').mockImplementationOnce(() => {
+      throw new Error('disk on fire');
+    });
+    const plans = performance.getEntriesByName('margins:import-read').length;
+    await expect(imports.apply(key)).rejects.toThrow('disk on fire');
+    expect(performance.getEntriesByName('margins:import-read').length).toBe(plans);
+    // (The file left the inbox: a reader tries again from the file.)
     expect(await dumpDb(db)).toBe(before);
   });
 });
