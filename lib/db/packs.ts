@@ -122,57 +122,18 @@ export class PackedTable<T extends { id: string }, S extends PackSummaryBase> {
   }
 
   /**
-   * The records of `ids`, in their order (undefined where there is none). `seen`: packs read already
-   * (used as they are, not read again), and it collects the packs read, for a `bulkPut` later in the
-   * same transaction (which then need not read them again either).
+   * The records of `ids`, in their order (undefined where there is none). `seen` collects the packs
+   * read, for a `bulkPut` later in the same transaction (which then need not read them again).
    */
   bulkGet(ids: readonly string[], seen?: PacksSeen<T>): Promise<(T | undefined)[]> {
     if (!ids.length) return Promise.resolve([]);
     return this.read(async () => {
       const packIds = [...new Set(ids.map(packOf))];
-      const unread = seen ? packIds.filter((p) => !seen.has(p)) : packIds;
-      const read = await this.packs.bulkGet(unread);
-      if (seen) unread.forEach((p, i) => seen.set(p, read[i]));
-      const found = seen ? packIds.map((p) => seen.get(p)) : read;
+      const found = await this.packs.bulkGet(packIds);
+      if (seen) packIds.forEach((p, i) => seen.set(p, found[i]));
       const byId = new Map<string, T>();
       for (const p of found) if (p) for (const row of p.rows) byId.set(row.id, row);
       return ids.map((id) => byId.get(id));
-    });
-  }
-
-  /**
-   * Start reading packs at once, with IndexedDB itself rather than through Dexie, whose requests go
-   * out only after the current task: the browser then fetches them while this thread is busy with
-   * something else (validating an import file: measured in the built extension, 1.0–1.3 s of the
-   * 1.5–1.9 s that reading 2,048 packs takes happens meanwhile). The packs are as they were when read:
-   * the caller must know that nothing was written to them since before using them (see bulkGet's `seen`).
-   */
-  prefetch(packIds: ReadonlySet<number>): Promise<PacksSeen<T>> {
-    const seen: PacksSeen<T> = new Map();
-    if (!packIds.size) return Promise.resolve(seen);
-    const store = this.db.backendDB().transaction(this.packs.name, 'readonly').objectStore(this.packs.name);
-    return new Promise((resolve, reject) => {
-      const failed = (e: Event) => reject((e.target as IDBRequest).error);
-      if (packIds.size > PACK_COUNT / 2) {
-        // Most packs: one request for all of them.
-        const all = store.getAll() as IDBRequest<Pack<T>[]>;
-        all.onerror = failed;
-        all.onsuccess = () => {
-          const byPack = new Map(all.result.map((p) => [p.pack, p]));
-          for (const p of packIds) seen.set(p, byPack.get(p));
-          resolve(seen);
-        };
-        return;
-      }
-      let left = packIds.size;
-      for (const p of packIds) {
-        const one = store.get(p) as IDBRequest<Pack<T> | undefined>;
-        one.onerror = failed;
-        one.onsuccess = () => {
-          seen.set(p, one.result);
-          if (--left === 0) resolve(seen);
-        };
-      }
     });
   }
 

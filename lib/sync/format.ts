@@ -21,9 +21,9 @@ export const FORMAT_NAME = 'margins-export';
 export const FORMAT_VERSION = 3;
 
 /**
- * Largest file we read: a bound on the memory one import holds at once (the text, the parsed file and
- * the plan). A whole library of 50,000 papers exports to about 28 MB. Checked on the file's size
- * before anything is read.
+ * Largest file we read. Chrome carries extension messages as JSON of at most 64 MiB, and an import
+ * travels from the library page to the background in one message, so a larger file could not be
+ * applied in one transaction anyway. Checked on the file's size before anything is read.
  */
 export const MAX_IMPORT_BYTES = 64_000_000;
 
@@ -322,18 +322,11 @@ export async function readImportFile(file: Pick<Blob, 'size' | 'text'>): Promise
 
 /** Parse and validate the text of an export file, upgrading older versions. Throws ImportError. */
 export function parseExportText(text: string): ExportFile {
-  return validateParsedText(parseJsonText(text), text);
-}
-
-/**
- * The first half of parseExportText: the text as JSON, not validated yet (callers may look at it to
- * start reading the database while `validateParsedText` runs). Throws ImportError.
- */
-export function parseJsonText(text: string): unknown {
   // A size check on the text too, for callers that did not have a File (UTF-16 length bounds UTF-8 / 3).
   if (text.length > MAX_IMPORT_BYTES) checkFileSize(text.length);
+  let data: unknown;
   try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     // V8 names the position; an error at the very end means the text stops in the middle of the data.
@@ -342,10 +335,6 @@ export function parseJsonText(text: string): unknown {
     const cut = atEnd ? ' It looks cut short (an incomplete download or copy?).' : '';
     throw new ImportError(`This file is not valid JSON, so it is not a complete Margins export.${cut} (${detail}) Nothing was imported.`);
   }
-}
-
-/** The second half of parseExportText: validate what parseJsonText gave for `text`, and upgrade it. */
-export function validateParsedText(data: unknown, text: string): ExportFile {
   return validateExport(data, mayHaveProtoKey(text));
 }
 

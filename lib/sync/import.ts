@@ -11,11 +11,11 @@
 import Dexie from 'dexie';
 import type { MarginsDB, NoteHistoryEntry } from '@/lib/db/schema';
 import { readByKeys } from '@/lib/db/read';
-import { type PacksSeen, packOf } from '@/lib/db/packs';
+import type { PacksSeen } from '@/lib/db/packs';
 import { tagCounts } from '@/lib/db/queries';
 import { describeDbError, observeClock } from '@/lib/db/repository';
 import { type Annotation, type AnnotationView, type Paper, deriveAnnotation, viewOf } from '@/lib/model';
-import { type ExportFile, type FileHistoryEntry, type FilePaper, ImportError, parseExportData, parseExportText, parseJsonText, validateParsedText } from './format';
+import { type ExportFile, type FileHistoryEntry, type FilePaper, ImportError, parseExportData, parseExportText } from './format';
 import {
   type SyncState,
   canonicalAnnotation,
@@ -432,9 +432,7 @@ interface EarlierPlan {
  */
 async function mergeFile(db: MarginsDB, incoming: SyncState, now: number, staged?: string, earlier?: EarlierPlan): Promise<ImportResult> {
   const result = await db.transaction('rw', importTables(db), async () => {
-    // Asked once a first request of this transaction has answered: the transaction has then started,
-    // so every write made before it has committed (and been counted), and none can come until it ends.
-    await db.meta.get('deviceId');
+    // (Asked inside the transaction: from here until it commits, nothing else writes these tables.)
     const reuse = earlier?.stillHolds() ? earlier : undefined;
     const seen: SeenPacks = reuse?.seen ?? { annotations: new Map(), papers: new Map() };
     const plan = reuse?.plan ?? (await readAndPlan(db, incoming, now, seen));
@@ -557,49 +555,23 @@ export class StagedImports {
   /** Validate the staged file and plan its import against the library as it is now. Writes nothing. */
   async preview(key: string, now = Date.now()): Promise<StagedPreview> {
     performance.mark('margins:preview-asked');
-    this.drop();
     const text = await this.stagedText(key);
-    // Writes counted from here: the packs read from here on are as of here or later.
-    const writes = this.writes;
     let file: ExportFile;
-    let prefetched: Promise<SeenPacks | null>;
     try {
-      const data = parseJsonText(text);
-      // The packs the file names start loading now, while the file is validated (see prefetch).
-      prefetched = this.prefetch(data);
-      file = validateParsedText(data, text);
+      file = parseExportText(text);
     } catch (err) {
       await this.discard(key);
       throw err;
     }
     const incoming = stateFromFile(file);
     performance.mark('margins:preview-validated');
-    const seen: SeenPacks = (await prefetched) ?? { annotations: new Map(), papers: new Map() };
+    this.drop();
+    const writes = this.writes;
+    const seen: SeenPacks = { annotations: new Map(), papers: new Map() };
     const plan = await this.db.transaction('r', importTables(this.db), () => readAndPlan(this.db, incoming, now, seen));
     this.held = { key, incoming, plan, seen, writes, release: setTimeout(() => this.drop(), HOLD_MS) };
     const { papers: _p, annotations: _a, aliases: _al, tagMeta: _t, noteHistory: _h, ...header } = file;
     return { summary: plan.summary, header };
-  }
-
-  /**
-   * Start reading the packs of the ids a parsed file names (not validated yet: only strings are taken,
-   * and only to choose packs). Null when the read fails: the plan then reads what it needs itself.
-   */
-  private prefetch(data: unknown): Promise<SeenPacks | null> {
-    const packs = new Set<number>();
-    const file = data as { annotations?: unknown; papers?: unknown } | null;
-    for (const list of [file?.annotations, file?.papers]) {
-      if (!Array.isArray(list)) continue;
-      for (const record of list) {
-        const id = (record as { id?: unknown } | null)?.id;
-        if (typeof id === 'string') packs.add(packOf(id));
-      }
-    }
-    if (!packs.size) return Promise.resolve(null);
-    return Promise.all([this.db.annotationStore.prefetch(packs), this.db.paperStore.prefetch(packs)]).then(
-      ([annotations, papers]) => ({ annotations, papers }),
-      () => null,
-    );
   }
 
   /** Keep the preview of `key` (the page asks while the reader looks at it). True when it is held. */

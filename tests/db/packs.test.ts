@@ -57,27 +57,6 @@ describe('PackedTable', () => {
     expect(await db.annotationPacks.count()).toBeLessThanOrEqual(PACK_COUNT);
   });
 
-  it('prefetches packs as bulkGet reads them (a few by key, most in one request), and bulkGet reads no pack it was given', async () => {
-    const lib = generateLibrary({ papers: 3_000, tags: 12, seed: 5, now: NOW });
-    await db.annotationStore.bulkPut(lib.annotations);
-    const ids = lib.annotations.map((a) => a.id);
-    for (const asked of [ids.slice(0, 40).concat('arxiv:9999.99999'), ids]) {
-      const packs = new Set(asked.map(packOf));
-      const reference = new Map();
-      await db.transaction('r', db.annotationStore.tables, () => db.annotationStore.bulkGet(asked, reference));
-      const prefetched = await db.annotationStore.prefetch(packs);
-      expect(prefetched).toEqual(reference);
-      // Given the packs, bulkGet gives the same records without reading any pack.
-      const reads: unknown[] = [];
-      const bulkGet = db.annotationPacks.bulkGet.bind(db.annotationPacks);
-      db.annotationPacks.bulkGet = ((keys: number[]) => (reads.push(...keys), bulkGet(keys))) as typeof bulkGet;
-      const got = await db.annotationStore.bulkGet(asked, prefetched);
-      db.annotationPacks.bulkGet = bulkGet;
-      expect(reads).toEqual([]);
-      expect(got).toEqual(await db.annotationStore.bulkGet(asked));
-    }
-  });
-
   it('keeps the summaries equal to the records after any sequence of writes (property)', async () => {
     const ids = Array.from({ length: 40 }, (_, i) => `arxiv:2402.${String(i).padStart(5, '0')}`);
     const record = fc.record({
