@@ -432,7 +432,9 @@ interface EarlierPlan {
  */
 async function mergeFile(db: MarginsDB, incoming: SyncState, now: number, staged?: string, earlier?: EarlierPlan): Promise<ImportResult> {
   const result = await db.transaction('rw', importTables(db), async () => {
-    // (Asked inside the transaction: from here until it commits, nothing else writes these tables.)
+    // Asked once a first request of this transaction has answered: the transaction has then started,
+    // so every write made before it has committed (and been counted), and none can come until it ends.
+    await db.meta.get('deviceId');
     const reuse = earlier?.stillHolds() ? earlier : undefined;
     const seen: SeenPacks = reuse?.seen ?? { annotations: new Map(), papers: new Map() };
     const plan = reuse?.plan ?? (await readAndPlan(db, incoming, now, seen));
