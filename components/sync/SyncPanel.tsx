@@ -18,9 +18,9 @@ import { ask as defaultAsk } from '@/lib/messaging/client';
 import type { Request, ResponseMap } from '@/lib/messaging/protocol';
 import { type Settings, loadSettings, settingsItem } from '@/lib/settings';
 import { type ExportFormat, exportLibrary } from '@/lib/sync/export';
-import { CARRIED_SETTINGS, type ExportFile, type ExportFilter, checkFileSize } from '@/lib/sync/format';
+import { CARRIED_SETTINGS, type ExportFile, type ExportFilter, checkFileSize, readImportFile } from '@/lib/sync/format';
 import type { DeviceDB } from '@/lib/sync/folder';
-import { type FileHeader, type ImportSummary, stageImport } from '@/lib/sync/import';
+import { type FileHeader, type ImportSummary, type PreparedImport, prepareImport, previewWhere, stageImport, withNotesReplacedSince } from '@/lib/sync/import';
 import { lastExportItem } from '@/lib/sync/reminder';
 import { ExportReminder } from './ExportReminder';
 import { ImportPreview } from './ImportPreview';
@@ -65,8 +65,8 @@ export interface SyncPanelProps {
   download?: Download;
   /**
    * The annotations and papers as the page holds them in memory, with every change seen so far
-   * (LibraryStore.records): exports start from them instead of reading both tables again. Null, or
-   * absent, reads the database.
+   * (LibraryStore.records): exports and import previews start from them instead of reading both
+   * tables again. Null, or absent, reads the database.
    */
   records?: () => Promise<LibraryRecords | null>;
   /** Device-local database for folder sync (tests pass their own). */
@@ -121,7 +121,10 @@ function resultText(s: ImportSummary): string {
 
 type ImportState =
   | { kind: 'idle' }
-  | { kind: 'preview'; fileName: string; staged: string; header: FileHeader; summary: ImportSummary; settingsDiffer: string[] }
+  | ({ kind: 'preview'; fileName: string; header: FileHeader; summary: ImportSummary; settingsDiffer: string[] } & (
+      | { where: 'background'; staged: string }
+      | { where: 'page'; prepared: PreparedImport }
+    ))
   | { kind: 'done'; summary: ImportSummary };
 
 export function SyncPanel(props: SyncPanelProps) {
@@ -175,12 +178,12 @@ export function SyncPanel(props: SyncPanelProps) {
   const [importState, setImportState] = useState<ImportState>({ kind: 'idle' });
   const [useSettings, setUseSettings] = useState(false);
 
-  // The file the reader is looking at the preview of (staged in the inbox, its plan held by the background).
-  const staged = importState.kind === 'preview' ? importState.staged : null;
+  // A file previewed by the background: staged in the inbox, its plan held there until the confirm.
+  const staged = importState.kind === 'preview' && importState.where === 'background' ? importState.staged : null;
   useEffect(() => {
     if (!staged) return;
-    // The background holds the preview's plan so the confirm only writes; asking now and then keeps
-    // it (and an MV3 worker, stopped after 30 s without events) alive while the reader reads.
+    // Asking now and then keeps the held plan (and an MV3 worker, stopped after 30 s without events)
+    // alive while the reader reads the preview.
     const timer = setInterval(() => void ask({ type: 'sync.keep', staged }).catch(() => undefined), 20_000);
     return () => clearInterval(timer);
   }, [ask, staged]);
@@ -196,16 +199,28 @@ export function SyncPanel(props: SyncPanelProps) {
     setImportState({ kind: 'idle' });
     setUseSettings(false);
     try {
-      await run('Checking the file and comparing it with your library', async () => {
+      await run('Checking the file', async (report) => {
         performance.mark('margins:preview-start');
         checkFileSize(picked.size);
-        // The file as picked, handed over through the inbox: the background reads, validates and plans.
-        const key = await stageImport(db, picked);
-        performance.mark('margins:preview-staged');
-        const { summary, header } = await ask({ type: 'sync.preview', staged: key });
-        performance.mark('margins:preview-answered');
-        const settingsDiffer = differingSettings(header, await loadSettings());
-        setImportState({ kind: 'preview', fileName: picked.name, staged: key, header, summary, settingsDiffer });
+        const held = await records?.();
+        if (previewWhere(held, picked.size) === 'background') {
+          // The file as picked, handed over through the inbox: the background reads, validates and plans.
+          report({ label: 'Checking the file and comparing it with your library' });
+          const key = await stageImport(db, picked);
+          performance.mark('margins:preview-staged');
+          const { summary, header } = await ask({ type: 'sync.preview', staged: key });
+          performance.mark('margins:preview-answered');
+          const settingsDiffer = differingSettings(header, await loadSettings());
+          setImportState({ kind: 'preview', where: 'background', fileName: picked.name, staged: key, header, summary, settingsDiffer });
+          return;
+        }
+        const file = await readImportFile(picked);
+        performance.mark('margins:preview-validated');
+        report({ label: `Comparing ${plural(file.annotations.length, 'paper')} with your library` });
+        const prepared = await prepareImport(db, file, held);
+        performance.mark('margins:preview-planned');
+        const settingsDiffer = differingSettings(file, await loadSettings());
+        setImportState({ kind: 'preview', where: 'page', fileName: picked.name, header: file, prepared, summary: prepared.summary, settingsDiffer });
       });
     } catch (err) {
       setError(errorText(err));
@@ -218,7 +233,16 @@ export function SyncPanel(props: SyncPanelProps) {
     try {
       await run(`Importing ${plural(previewed.papersInFile, 'paper')}`, async () => {
         performance.mark('margins:import-send');
-        const summary = await ask({ type: 'sync.import', staged: importState.staged });
+        let key: string;
+        if (importState.where === 'background') key = importState.staged;
+        else {
+          // Only what changes something crosses to the background (which validates and merges it
+          // again), with any note the reader replaced since the preview; through the database's inbox,
+          // much faster than a large message (see stageImport).
+          key = await stageImport(db, await withNotesReplacedSince(db, importState.prepared, await records?.()));
+          performance.mark('margins:import-staged');
+        }
+        const summary = await ask({ type: 'sync.import', staged: key });
         performance.mark('margins:import-answered');
         if (useSettings && header.settings) await settingsItem.setValue({ ...(await loadSettings()), ...header.settings });
         setImportState({ kind: 'done', summary });

@@ -1,8 +1,9 @@
 /**
- * The Sync & backup panel in the library page builds exports from the records the page holds in
- * memory (`records`), and reads the database only when it has none.
+ * The Sync & backup panel in the library page builds exports and import previews from the records the
+ * page holds in memory (`records`), and reads the database only when it has none; a file much larger
+ * than those records could export is previewed by the background instead (previewWhere).
  */
-import { cleanup, configure, render, screen } from '@testing-library/react';
+import { cleanup, configure, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SyncPanel } from '@/components/sync/SyncPanel';
@@ -11,6 +12,9 @@ import type { MarginsDB } from '@/lib/db/schema';
 import { LibraryStore, type LibraryRecords } from '@/lib/library/store';
 import { exportLibrary } from '@/lib/sync/export';
 import { parseExportText } from '@/lib/sync/format';
+import { handleMessage } from '@/lib/messaging/handler';
+import type { Request, ResponseMap } from '@/lib/messaging/protocol';
+import { PAGE_BYTES_PER_RECORD, previewWhere } from '@/lib/sync/import';
 import { dropDb, freshDb } from './helpers';
 
 configure({ asyncUtilTimeout: 5_000 });
@@ -66,10 +70,83 @@ describe('SyncPanel with the records in memory', () => {
     expect(parseExportText(downloads[0]).annotations.find((a) => a.id === P1)?.note?.v).toBe('only in memory');
   });
 
+  it('previews an import against them', async () => {
+    // The file holds P1 as the database has it: against the database nothing changes, against the
+    // doctored records in memory the note does.
+    const { text } = await exportLibrary(db, { format: 'json', filter: { kind: 'all' } });
+    renderPanel(doctored);
+    await userEvent.upload(screen.getByLabelText('Import a Margins file…'), new File([text], 'same.json', { type: 'application/json' }));
+    const preview = await screen.findByRole('region', { name: 'Import “same.json”?' });
+    expect(asked).toBe(1);
+    expect(preview.querySelector('[data-count="papersUpdated"]')?.textContent).toBe('1');
+  });
+
   it('reads the database when there are none', async () => {
     renderPanel(async () => null);
     await userEvent.click(screen.getByRole('button', { name: 'Export' }));
     await screen.findByText(/Exported 2 papers/);
     expect(parseExportText(downloads[0]).annotations.find((a) => a.id === P1)?.note?.v).toBe('in the database');
+  });
+
+  it('confirms a usual sync by sending only the records that change something, through the inbox', async () => {
+    const types: string[] = [];
+    const staged: string[] = [];
+    const put = db.inbox.put.bind(db.inbox);
+    db.inbox.put = ((entry: { text?: string }) => (staged.push(entry.text ?? ''), put(entry as never))) as typeof db.inbox.put;
+    const ask = async <T extends Request>(request: T): Promise<ResponseMap[T['type']]> => {
+      types.push(request.type);
+      const reply = await handleMessage({ db, broadcast: () => undefined }, request, { fromExtensionPage: true });
+      if (!reply.ok) throw new Error(reply.error);
+      return reply.data as ResponseMap[T['type']];
+    };
+    // The library as another device has it, with one more tag on P2.
+    const file = parseExportText((await exportLibrary(db, { format: 'json', filter: { kind: 'all' } })).text);
+    const c = { t: Date.now() + 60_000, d: 'otherdevice' };
+    const other = { ...file, device: 'otherdevice', annotations: file.annotations.map((a) => (a.id === P2 ? { ...a, tags: { ...a.tags, later: { v: true, c } } } : a)) };
+    render(<SyncPanel db={db} ask={ask} storage={null} records={() => store.records()} />);
+    await userEvent.upload(screen.getByLabelText('Import a Margins file…'), new File([JSON.stringify(other)], 'usual.json'));
+    const preview = await screen.findByRole('region', { name: 'Import “usual.json”?' });
+    expect(preview.querySelector('[data-count="papersUpdated"]')?.textContent).toBe('1');
+    expect(types).toEqual([]); // previewed here, from memory
+    await userEvent.click(within(preview).getByRole('button', { name: 'Import' }));
+    await screen.findByTestId('import-result');
+    expect(types).toEqual(['sync.import']);
+    expect(parseExportText(staged[0]).annotations.map((a) => a.id)).toEqual([P2]);
+    expect((await db.annotationStore.get(P2))?.tagList).toEqual(['later', 'nlp']);
+  });
+
+  it('hands a file much larger than the library to the background to preview', async () => {
+    const types: string[] = [];
+    const ask = async <T extends Request>(request: T): Promise<ResponseMap[T['type']]> => {
+      types.push(request.type);
+      const reply = await handleMessage({ db, broadcast: () => undefined }, request, { fromExtensionPage: true });
+      if (!reply.ok) throw new Error(reply.error);
+      return reply.data as ResponseMap[T['type']];
+    };
+    const big = freshDb();
+    await applyEdits(big, Array.from({ length: 200 }, (_, i) => ({ id: `arxiv:2302.${String(i).padStart(5, '0')}`, paper: paper(`arxiv:2302.${String(i).padStart(5, '0')}`, `Paper ${i} `.repeat(20)), star: true })));
+    const { text } = await exportLibrary(big, { format: 'json', filter: { kind: 'all' } });
+    await dropDb(big);
+    expect(text.length).toBeGreaterThan(4 * PAGE_BYTES_PER_RECORD);
+    render(<SyncPanel db={db} ask={ask} storage={null} records={() => store.records()} />);
+    await userEvent.upload(screen.getByLabelText('Import a Margins file…'), new File([text], 'big.json'));
+    const preview = await screen.findByRole('region', { name: 'Import “big.json”?' });
+    expect(preview.querySelector('[data-count="papersAdded"]')?.textContent).toBe('200');
+    expect(types).toEqual(['sync.preview']);
+    await userEvent.click(within(preview).getByRole('button', { name: 'Import' }));
+    await screen.findByTestId('import-result');
+    expect(types).toEqual(['sync.preview', 'sync.import']);
+    expect(await db.annotationStore.count()).toBe(202);
+  });
+});
+
+describe('previewWhere', () => {
+  const records = (n: number) => ({ annotations: new Map(Array.from({ length: n }, (_, i) => [String(i), {} as never])), papers: new Map() });
+  it('previews in the page when it holds records the file could be the export of, else in the background', () => {
+    expect(previewWhere(null, 10)).toBe('background');
+    expect(previewWhere(undefined, 10)).toBe('background');
+    expect(previewWhere(records(0), 10)).toBe('background');
+    expect(previewWhere(records(1_000), 1_000 * PAGE_BYTES_PER_RECORD)).toBe('page');
+    expect(previewWhere(records(1_000), 1_000 * PAGE_BYTES_PER_RECORD + 1)).toBe('background');
   });
 });

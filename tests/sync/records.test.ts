@@ -1,7 +1,7 @@
 /**
- * Exports built from the library page's records in memory (LibraryStore.records) instead of the
- * database: the same bytes, never missing a write that completed before the export started. And the
- * import preview, which reads only the records a file touches: what planning against every record says.
+ * Exports and import previews built from the library page's records in memory (LibraryStore.records)
+ * instead of the database: the same bytes and the same preview, and never missing a write that
+ * completed before the export started.
  */
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import type { MarginsDB } from '@/lib/db/schema';
 import { LibraryStore } from '@/lib/library/store';
 import { type ExportFormat, buildExportFile, exportLibrary, readState, serializeExportFile } from '@/lib/sync/export';
 import { type ExportFilter, ImportError, parseExportText } from '@/lib/sync/format';
-import { type LocalSlice, applyImport, planImport, previewImport } from '@/lib/sync/import';
+import { type LocalSlice, applyImport, planImport, prepareImport } from '@/lib/sync/import';
 import { historyKey, stateFromFile } from '@/lib/sync/merge';
 import { generateLibrary } from '../library/seed';
 import { LONG, RUNS, dropDb, freshDb, recordsArb } from './helpers';
@@ -163,18 +163,23 @@ describe('parseExportText skips the walk for "__proto__" keys only when the text
   });
 });
 
-describe('import preview from the records the file touches (property test, fake IndexedDB)', () => {
+describe('import preview from the records in memory (property test, fake IndexedDB)', () => {
   const db = freshDb();
   afterAll(() => dropDb(db));
   const header = { filter: { kind: 'all' as const }, device: 'a1a1a1a1', exportedAt: 1_700_000_000_000 };
 
-  it('says what planning against every local record says', async () => {
+  it('says and sends what the preview from the database does, and what planning against every local record says', async () => {
     await fc.assert(
       fc.asyncProperty(recordsArb, recordsArb, async (mine, theirs) => {
         await Promise.all(db.tables.map((t) => t.clear()));
         await applyImport(db, buildExportFile(stateFromFile(mine), header));
         const file = buildExportFile(stateFromFile(theirs), { ...header, device: 'b2b2b2b2' });
-        const preview = await previewImport(db, file);
+        const memoryStore = new LibraryStore(db);
+        await memoryStore.start({ firstPage: false });
+        const fromMemory = await prepareImport(db, file, await memoryStore.records());
+        memoryStore.stop();
+        const fromDb = await prepareImport(db, file);
+        expect(fromMemory).toEqual(fromDb);
         // The reference: every local record (every paper, so every title and every "known" paper).
         const rows = await db.noteHistory.toArray();
         const full: LocalSlice = {
@@ -183,7 +188,8 @@ describe('import preview from the records the file touches (property test, fake 
           tagsInUse: new Set((await db.annotationStore.toArray()).flatMap((a) => a.tagList)),
           stored: new Map((await db.annotationStore.toArray()).map((a) => [a.id, a])),
         };
-        expect(preview).toEqual(planImport(full, stateFromFile(file)).summary);
+        const reference = planImport(full, stateFromFile(file));
+        expect(fromMemory.summary).toEqual(reference.summary);
       }),
       { numRuns: RUNS },
     );
