@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExportText } from '../../lib/sync/format';
 import type { ImportSummary } from '../../lib/sync/import';
-import { mergeStates, stateFingerprint, stateFromFile } from '../../lib/sync/merge';
+import { emptyState, mergeStates, stateFingerprint, stateFromFile } from '../../lib/sync/merge';
 import { type ExtensionBrowser, launchExtension, waitForCards } from './harness';
 import { addTag, expectedPreview, exportAll, focusCard, rootAttr, syncPanel, toggleStar, writeNote } from './reader';
 
@@ -114,6 +114,8 @@ describe('sync between two devices through export files', () => {
       notesKept: 2,
     });
     expect([...shown.conflictWinners].sort()).toEqual(['note:the file’s', 'note:yours', 'star:yours']);
+    // A usual sync: the library page made this preview from the records it holds, not the background.
+    expect(await b.worker.evaluate(`performance.getEntriesByName('margins:preview-asked').length`)).toBe(0);
     await preview.getByRole('button', { name: 'Import' }).click();
     await expect
       .poll(() => panelB.getByTestId('import-result').textContent())
@@ -156,5 +158,34 @@ describe('sync between two devices through export files', () => {
     // Nothing left either browser but the listing page itself.
     expect(a.extensionRequests).toEqual([]);
     expect(b.extensionRequests).toEqual([]);
+  });
+
+  it('a new device: the background previews the whole file and its confirm writes the plan it held', async () => {
+    const panelA = await syncPanel(a);
+    const fileA = await exportAll(panelA);
+    const c = await launchExtension();
+    try {
+      const panelC = await syncPanel(c);
+      // Picked, then cancelled: the file leaves the inbox, nothing is imported.
+      const first = await pickFile(panelC, 'first-look.json', fileA.text);
+      await first.preview.getByRole('button', { name: 'Cancel' }).click();
+      const inboxCount = () => panelC.evaluate(`new Promise((resolve) => { const r = indexedDB.open('margins'); r.onsuccess = () => { const q = r.result.transaction('inbox').objectStore('inbox').count(); q.onsuccess = () => { r.result.close(); resolve(q.result); }; }; })`);
+      await expect.poll(inboxCount).toBe(0);
+
+      const { preview, shown } = await pickFile(panelC, 'from-a.json', fileA.text);
+      expect(shown).toEqual(summaryAsShown(expectedPreview(emptyState(), stateOf(fileA.text))));
+      expect(shown.papersAdded).toBe(stateOf(fileA.text).annotations.size);
+      // The background made this preview (an empty library could not have exported the file).
+      const marks = await c.worker.evaluate(`performance.getEntriesByName('margins:preview-asked').length`);
+      expect(marks).toBe(2);
+      await preview.getByRole('button', { name: 'Import' }).click();
+      await panelC.getByTestId('import-result').waitFor();
+      expect(await c.worker.evaluate(`performance.getEntriesByName('margins:import-read').length`)).toBe(2); // planned at each preview, not again
+      expect(stateFingerprint(stateOf((await exportAll(panelC)).text))).toBe(stateFingerprint(stateOf(fileA.text)));
+      expect(await inboxCount()).toBe(0);
+      expect(c.extensionRequests).toEqual([]);
+    } finally {
+      await c.close();
+    }
   });
 });
