@@ -191,11 +191,16 @@ export async function recordSeen(db: MarginsDB, ids: string[]): Promise<{ firstS
 }
 
 /** Turn the database's errors into a sentence for the reader. */
-export function describeDbError(err: unknown): string {
+/** Whether a failed write failed because the disk (or the browser's quota) is full. */
+export function isQuotaError(err: unknown): boolean {
   // Dexie wraps the browser's error (AbortError -> inner QuotaExceededError): look through the chain.
   const chain: unknown[] = [];
   for (let e: unknown = err; e && chain.length < 5; e = (e as { inner?: unknown }).inner) chain.push(e);
-  if (chain.some((e) => e instanceof Dexie.QuotaExceededError || (e as { name?: string }).name === 'QuotaExceededError')) {
+  return chain.some((e) => e instanceof Dexie.QuotaExceededError || (e as { name?: string }).name === 'QuotaExceededError');
+}
+
+export function describeDbError(err: unknown): string {
+  if (isQuotaError(err)) {
     return 'Your browser is out of storage space for Margins; nothing was saved. Free some disk space and try again.';
   }
   if (err instanceof Dexie.DexieError) return `Could not save: ${err.message}`;

@@ -17,7 +17,7 @@ import type { MarginsDB, NoteHistoryEntry } from '@/lib/db/schema';
 import { readByKeys } from '@/lib/db/read';
 import type { PacksSeen } from '@/lib/db/packs';
 import { tagCounts } from '@/lib/db/queries';
-import { describeDbError, observeClock } from '@/lib/db/repository';
+import { describeDbError, isQuotaError, observeClock } from '@/lib/db/repository';
 import type { LibraryRecords } from '@/lib/library/store';
 import { type Annotation, type AnnotationView, type Paper, deriveAnnotation, viewOf } from '@/lib/model';
 import { type ExportFile, type FileAnnotation, type FileHistoryEntry, type FilePaper, ImportError, parseExportData, parseExportText } from './format';
@@ -647,15 +647,16 @@ export async function stageImport(db: MarginsDB, file: ExportFile | string | Blo
 }
 
 /**
- * Store the file itself; false where this browser cannot keep a Blob in IndexedDB (it refuses it, or
- * keeps something else: checked by reading the entry back, which costs a few ms).
+ * Store the file itself; false where this browser cannot keep a Blob in IndexedDB (it refuses it, as
+ * some private windows do, or keeps something else: checked by reading the entry back, a few ms). A
+ * full disk is not a reason to try the text instead.
  */
 async function stageBlob(db: MarginsDB, key: string, blob: Blob, at: number): Promise<boolean> {
   try {
     await db.inbox.put({ key, blob, at });
   } catch (err) {
-    if ((err as { name?: string } | null)?.name === 'DataCloneError') return false;
-    throw err;
+    if (isQuotaError(err)) throw err;
+    return false;
   }
   const back = await db.inbox.get(key);
   return back?.blob instanceof Blob && back.blob.size === blob.size;
@@ -698,6 +699,7 @@ export class StagedImports {
   private held: HeldPreview | null = null;
   private writes = 0;
 
+  /** One per database, for the context's whole life (see stagedImportsOf): it listens to every write. */
   constructor(private readonly db: MarginsDB) {
     Dexie.on('storagemutated', this.onMutated);
   }

@@ -4,7 +4,7 @@ import type { MarginsDB } from '@/lib/db/schema';
 import { handleMessage } from '@/lib/messaging/handler';
 import { buildExportFile, exportLibrary, readState, serializeExportFile } from '@/lib/sync/export';
 import { type ExportFile, type ExportFileV1, FORMAT_VERSION, parseExportData, parseExportText } from '@/lib/sync/format';
-import { StagedImports, applyImport, previewImport, stageImport } from '@/lib/sync/import';
+import { stagedImportsOf, applyImport, previewImport, stageImport } from '@/lib/sync/import';
 import { viewOf } from '@/lib/model';
 import { mergeStates, stateFingerprint, stateFromFile } from '@/lib/sync/merge';
 import { dropDb, dumpDb, freshDb } from './helpers';
@@ -206,8 +206,34 @@ describe('import: preview, apply, one transaction', () => {
     expect(await dumpDb(db)).toBe(before);
   });
 
+  it('stages a picked file as it is where the browser keeps Blobs, else its text; a full disk is an error either way', async () => {
+    const text = JSON.stringify(fileFromB(Date.now()));
+    const imports = stagedImportsOf(db);
+    const expected = await previewImport(db, parseExportText(text));
+    // Whatever the browser kept (this test DOM's Blob is not one IndexedDB can keep), the preview reads the file.
+    const key = await stageImport(db, new Blob([text]));
+    const entry = await db.inbox.get(key);
+    expect(entry?.blob instanceof Blob ? await entry.blob.text() : entry?.text).toBe(text);
+    expect((await imports.preview(key)).summary).toEqual(expected);
+    await imports.discard(key);
+    // A browser that refuses Blobs (some private windows): the text.
+    const refusing = vi.spyOn(db.inbox, 'put').mockImplementationOnce(() => {
+      throw new DOMException('Blobs are not allowed here.', 'DataCloneError');
+    });
+    const refused = await stageImport(db, new Blob([text]));
+    expect((await db.inbox.get(refused))?.text).toBe(text);
+    refusing.mockRestore();
+    // A full disk says so, and nothing is staged.
+    vi.spyOn(db.inbox, 'put').mockImplementation(() => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    });
+    await expect(stageImport(db, new Blob([text]))).rejects.toThrow(/out of storage space/);
+    vi.mocked(db.inbox.put).mockRestore();
+    expect(await db.inbox.count()).toBe(1);
+  });
+
   it('a held plan is written all or nothing too: a failure while writing leaves the database as it was', async () => {
-    const imports = new StagedImports(db);
+    const imports = stagedImportsOf(db);
     const before = await dumpDb(db);
     const key = await stageImport(db, fileFromB(Date.now()));
     await imports.preview(key);
