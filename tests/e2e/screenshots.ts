@@ -1,10 +1,11 @@
 /**
  * `npm run screenshots`: pictures of what the reader sees, light and dark, into docs/screenshots/: a decorated
- * arXiv listing, the Hugging Face daily list, and the popup. The saved pages come without their sites'
+ * arXiv listing, the Hugging Face daily list, the popup, and the import preview of a file from another
+ * device. The saved pages come without their sites'
  * stylesheets (they are not in the captures), so the pages look plainer than the live sites; our controls
  * look exactly as they do there. Needs a build (`npm run build`).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { ROOT, launchExtension, revealCard } from './harness';
@@ -64,6 +65,21 @@ for (const scheme of ['light', 'dark'] as const) {
   await popup.waitForSelector('li.paper-row');
   await popup.waitForTimeout(300);
   await popup.screenshot({ path: path.join(OUT, `popup-${scheme}.png`) });
+
+  // The import preview of a file from "another device": its newer note conflicts with this one's, a tag added.
+  const settings = await b.extensionPage('library.html?view=settings');
+  const panel = settings.getByRole('region', { name: 'Sync & backup' });
+  const [download] = await Promise.all([settings.waitForEvent('download'), panel.getByRole('button', { name: 'Export', exact: true }).click()]);
+  const file = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+  const c = { t: Date.now() + 60_000, d: 'laptop01' };
+  file.device = 'laptop01';
+  file.annotations = file.annotations.map((a: { id: string; tags: object }) =>
+    a.id === 'arxiv:2607.21497' ? { ...a, note: { v: 'Read on the train: the EDE fits look fine-tuned; ask about priors.', c }, tags: { ...a.tags, 'journal-club': { v: true, c } } } : a,
+  );
+  await settings.getByLabel('Import a Margins file…').setInputFiles({ name: 'margins-laptop.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  const preview = settings.getByRole('region', { name: 'Import “margins-laptop.json”?' });
+  await preview.waitFor();
+  await preview.screenshot({ path: path.join(OUT, `import-preview-${scheme}.png`) });
   await b.close();
 }
 console.log(`screenshots written to ${path.relative(ROOT, OUT)}`);
