@@ -249,6 +249,8 @@ export function SyncPanel(props: SyncPanelProps) {
       });
     } catch (err) {
       setError(errorText(err));
+      // The background let go of the file (nothing was imported): trying again starts from the file.
+      if (importState.where === 'background') setImportState({ kind: 'idle' });
     }
   };
 

@@ -1,6 +1,6 @@
 import { act, cleanup, configure, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SyncPanel, type StorageLike } from '@/components/sync/SyncPanel';
 import { PanelShown } from '@/components/sync/panel-shown';
 import { applyEdits } from '@/lib/db/repository';
@@ -149,6 +149,20 @@ describe('SyncPanel', () => {
     expect(screen.queryByRole('region', { name: /Import “/ })).toBeNull();
     expect(asked).toEqual([]);
     expect(await dumpDb(db)).toBe(before);
+  });
+
+  it('a write that fails at the confirm says why, changes nothing, and asks for the file again', async () => {
+    renderPanel();
+    const before = await dumpDb(db);
+    await userEvent.upload(screen.getByLabelText('Import a Margins file…'), await fileFromOtherDevice());
+    const preview = await screen.findByRole('region', { name: 'Import “other.json”?' });
+    vi.spyOn(db.noteHistory, 'bulkAdd').mockImplementationOnce(() => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    });
+    await userEvent.click(within(preview).getByRole('button', { name: 'Import' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/out of storage space for Margins; nothing was saved/);
+    expect(screen.queryByRole('region', { name: /Import “/ })).toBeNull();
+    await waitFor(async () => expect(await dumpDb(db)).toBe(before));
   });
 
   it('cancelling a preview changes nothing, and the file leaves the inbox', async () => {
