@@ -4,6 +4,7 @@ import { buildExportFile, exportLibrary, readState, serializeExportFile } from '
 import { parseExportText } from '@/lib/sync/format';
 import { stagedImportsOf, applyImport, prepareImport, previewImport, stageImport, withNotesReplacedSince } from '@/lib/sync/import';
 import { applyEdits } from '@/lib/db/repository';
+import type { MarginsDB } from '@/lib/db/schema';
 import { mergeStates, stateFingerprint, stateFromFile } from '@/lib/sync/merge';
 import { LONG, RUNS, dropDb, freshDb, recordsArb } from './helpers';
 
@@ -78,39 +79,51 @@ describe('the part of a file the preview sends (property tests, fake IndexedDB)'
   }, LONG);
 });
 
+/** One note both devices hold (same stamp): the case the properties find about once in 20,000 runs. */
+const sharedNote = { t: 5, d: 'a1a1a1a1' };
+const sharedNoteRecords = {
+  annotations: [{ id: 'arxiv:2301.00001', tags: { vision: { v: true, c: sharedNote } }, note: { v: 'read section 3 again', c: sharedNote }, createdAt: 1 }],
+  papers: [],
+  aliases: [],
+  tagMeta: [],
+  noteHistory: [],
+};
+
+/** Both databases hold the shared note; returns the same library as exported by another device. */
+async function bothHoldTheNote(dbs: MarginsDB[]) {
+  for (const db of dbs) {
+    await Promise.all(db.tables.map((t) => t.clear()));
+    await db.meta.put({ key: 'deviceId', value: 'c3c3c3c3' });
+    await applyImport(db, buildExportFile(stateFromFile(sharedNoteRecords), header));
+  }
+  return buildExportFile(stateFromFile(sharedNoteRecords), { ...header, device: 'b2b2b2b2' });
+}
+
+/** The reader replaces the note (on both databases), later than anything. */
+async function replaceTheNote(dbs: MarginsDB[]) {
+  const now = vi.spyOn(Date, 'now').mockReturnValue(1_800_000_000_000);
+  for (const db of dbs) await applyEdits(db, [{ id: 'arxiv:2301.00001', note: 'edited meanwhile' }]);
+  now.mockRestore();
+}
+
 describe('the part of a file the preview sends, when the reader replaces a note both sides hold', () => {
   const dbs = [freshDb(), freshDb()];
   afterAll(() => Promise.all(dbs.map(dropDb)));
 
-  // The case the property above finds about once in 20,000 runs, written out.
   it('still keeps the replaced text in the note history, as the whole file does', async () => {
     const [whole, part] = dbs;
-    const c = { t: 5, d: 'a1a1a1a1' };
-    const records = {
-      annotations: [{ id: 'arxiv:2301.00001', tags: { vision: { v: true, c } }, note: { v: 'read section 3 again', c }, createdAt: 1 }],
-      papers: [],
-      aliases: [],
-      tagMeta: [],
-      noteHistory: [],
-    };
-    for (const db of dbs) {
-      await db.meta.put({ key: 'deviceId', value: 'c3c3c3c3' });
-      await applyImport(db, buildExportFile(stateFromFile(records), header));
-    }
-    const file = buildExportFile(stateFromFile(records), { ...header, device: 'b2b2b2b2' });
+    const file = await bothHoldTheNote(dbs);
     const prepared = await prepareImport(part, file);
     expect(prepared.summary.papersUpdated + prepared.summary.papersAdded).toBe(0);
     // Nothing changes now, so nothing would be sent...
     expect(prepared.toSend.annotations).toEqual([]);
     expect((await withNotesReplacedSince(part, prepared)).annotations).toEqual([]);
 
-    const now = vi.spyOn(Date, 'now').mockReturnValue(1_800_000_000_000);
-    for (const db of dbs) await applyEdits(db, [{ id: 'arxiv:2301.00001', note: 'edited meanwhile' }]);
-    now.mockRestore();
+    await replaceTheNote(dbs);
     // ... until the reader replaces the note: then the file's copy of it goes, and only the note (the
     // tags merge to nothing whatever the reader does).
     const toSend = await withNotesReplacedSince(part, prepared);
-    expect(toSend.annotations).toEqual([{ id: 'arxiv:2301.00001', tags: {}, note: { v: 'read section 3 again', c }, createdAt: 1 }]);
+    expect(toSend.annotations).toEqual([{ id: 'arxiv:2301.00001', tags: {}, note: { v: 'read section 3 again', c: sharedNote }, createdAt: 1 }]);
     // The library page asks with the records it holds: the same answer.
     const held = { annotations: new Map((await part.annotationStore.toArray()).map((a) => [a.id, a])), papers: new Map() };
     expect(await withNotesReplacedSince(part, prepared, held)).toEqual(toSend);
@@ -200,30 +213,15 @@ describe('a staged file, when the reader replaces a note both sides hold before 
   const dbs = [freshDb(), freshDb()];
   afterAll(() => Promise.all(dbs.map(dropDb)));
 
-  // The case the property above finds about once in 20,000 runs, written out.
   it('keeps the replaced text in the note history, as importing the whole file then does', async () => {
     const [whole, staged] = dbs;
-    const c = { t: 5, d: 'a1a1a1a1' };
-    const records = {
-      annotations: [{ id: 'arxiv:2301.00001', tags: { vision: { v: true, c } }, note: { v: 'read section 3 again', c }, createdAt: 1 }],
-      papers: [],
-      aliases: [],
-      tagMeta: [],
-      noteHistory: [],
-    };
-    for (const db of dbs) {
-      await db.meta.put({ key: 'deviceId', value: 'c3c3c3c3' });
-      await applyImport(db, buildExportFile(stateFromFile(records), header));
-    }
-    const file = buildExportFile(stateFromFile(records), { ...header, device: 'b2b2b2b2' });
+    const file = await bothHoldTheNote(dbs);
     const imports = stagedImportsOf(staged);
     const key = await stageImport(staged, file);
     const { summary } = await imports.preview(key);
     expect(summary.unchanged).toBe(true);
 
-    const now = vi.spyOn(Date, 'now').mockReturnValue(1_800_000_000_000);
-    for (const db of dbs) await applyEdits(db, [{ id: 'arxiv:2301.00001', note: 'edited meanwhile' }]);
-    now.mockRestore();
+    await replaceTheNote(dbs);
     await applyImport(whole, file);
     const result = await imports.apply(key);
     expect(result.summary.notesKept).toBe(1);
