@@ -5,10 +5,26 @@ import { parseExportText } from '@/lib/sync/format';
 import { stagedImportsOf, applyImport, prepareImport, previewImport, stageImport, withNotesReplacedSince } from '@/lib/sync/import';
 import { applyEdits } from '@/lib/db/repository';
 import type { MarginsDB } from '@/lib/db/schema';
-import { mergeStates, stateFingerprint, stateFromFile } from '@/lib/sync/merge';
+import { type SyncState, mergeStates, stateFingerprint, stateFromFile } from '@/lib/sync/merge';
 import { LONG, RUNS, dropDb, freshDb, recordsArb } from './helpers';
 
 const header = { filter: { kind: 'all' as const }, device: 'a1a1a1a1', exportedAt: 1_700_000_000_000 };
+
+/** Empty both databases (this device: c3c3c3c3), then import `local` into each. */
+async function bothHold(dbs: MarginsDB[], local: SyncState) {
+  for (const db of dbs) {
+    await Promise.all(db.tables.map((t) => t.clear()));
+    await db.meta.put({ key: 'deviceId', value: 'c3c3c3c3' });
+    await applyImport(db, buildExportFile(local, header));
+  }
+}
+
+/** The reader edits both databases between a preview and its confirm: clocks newer than anything. */
+async function editMeanwhile(dbs: MarginsDB[], edit: Parameters<typeof applyEdits>[1][number]) {
+  const now = vi.spyOn(Date, 'now').mockReturnValue(1_800_000_000_000);
+  for (const db of dbs) await applyEdits(db, [edit]);
+  now.mockRestore();
+}
 
 describe('export then import (property tests, fake IndexedDB)', () => {
   const dbs = [freshDb(), freshDb()];
@@ -57,19 +73,10 @@ describe('the part of a file the preview sends (property tests, fake IndexedDB)'
         const [whole, part] = dbs;
         const local = stateFromFile(mine);
         const file = buildExportFile(stateFromFile(theirs), { ...header, device: 'b2b2b2b2' });
-        for (const db of dbs) {
-          await Promise.all(db.tables.map((t) => t.clear()));
-          await db.meta.put({ key: 'deviceId', value: 'c3c3c3c3' });
-          await applyImport(db, buildExportFile(local, header));
-        }
+        await bothHold(dbs, local);
         const prepared = await prepareImport(part, file);
         expect(prepared.toSend.annotations.length).toBeLessThanOrEqual(file.annotations.length);
-        if (editBetween) {
-          // The reader edits between the preview and the confirm: clocks newer than anything.
-          const now = vi.spyOn(Date, 'now').mockReturnValue(1_800_000_000_000);
-          for (const db of dbs) await applyEdits(db, [{ id: 'arxiv:2301.00001', star: true, addTags: ['later'], note: 'edited meanwhile' }]);
-          now.mockRestore();
-        }
+        if (editBetween) await editMeanwhile(dbs, { id: 'arxiv:2301.00001', star: true, addTags: ['later'], note: 'edited meanwhile' });
         await applyImport(whole, file);
         await applyImport(part, await withNotesReplacedSince(part, prepared));
         expect(stateFingerprint(await readState(part))).toBe(stateFingerprint(await readState(whole)));
@@ -91,20 +98,12 @@ const sharedNoteRecords = {
 
 /** Both databases hold the shared note; returns the same library as exported by another device. */
 async function bothHoldTheNote(dbs: MarginsDB[]) {
-  for (const db of dbs) {
-    await Promise.all(db.tables.map((t) => t.clear()));
-    await db.meta.put({ key: 'deviceId', value: 'c3c3c3c3' });
-    await applyImport(db, buildExportFile(stateFromFile(sharedNoteRecords), header));
-  }
+  await bothHold(dbs, stateFromFile(sharedNoteRecords));
   return buildExportFile(stateFromFile(sharedNoteRecords), { ...header, device: 'b2b2b2b2' });
 }
 
 /** The reader replaces the note (on both databases), later than anything. */
-async function replaceTheNote(dbs: MarginsDB[]) {
-  const now = vi.spyOn(Date, 'now').mockReturnValue(1_800_000_000_000);
-  for (const db of dbs) await applyEdits(db, [{ id: 'arxiv:2301.00001', note: 'edited meanwhile' }]);
-  now.mockRestore();
-}
+const replaceTheNote = (dbs: MarginsDB[]) => editMeanwhile(dbs, { id: 'arxiv:2301.00001', note: 'edited meanwhile' });
 
 describe('the part of a file the preview sends, when the reader replaces a note both sides hold', () => {
   const dbs = [freshDb(), freshDb()];
@@ -176,11 +175,7 @@ describe('a staged file: previewed once, confirmed with the held plan (property 
         const [whole, staged] = dbs;
         const local = stateFromFile(mine);
         const file = buildExportFile(stateFromFile(theirs), { ...header, device: 'b2b2b2b2' });
-        for (const db of dbs) {
-          await Promise.all(db.tables.map((t) => t.clear()));
-          await db.meta.put({ key: 'deviceId', value: 'c3c3c3c3' });
-          await applyImport(db, buildExportFile(local, header));
-        }
+        await bothHold(dbs, local);
         const imports = stagedImportsOf(staged);
         const key = await stageImport(staged, serializeExportFile(file));
         const { summary, header: said } = await imports.preview(key);
@@ -189,12 +184,7 @@ describe('a staged file: previewed once, confirmed with the held plan (property 
         const { papers: _p, annotations: _a, aliases: _al, tagMeta: _t, noteHistory: _h, ...fileHeader } = file;
         expect(said).toEqual(fileHeader);
         expect(said.device).toBe('b2b2b2b2');
-        if (editBetween) {
-          // The reader edits between the preview and the confirm: clocks newer than anything.
-          const now = vi.spyOn(Date, 'now').mockReturnValue(1_800_000_000_000);
-          for (const db of dbs) await applyEdits(db, [{ id: 'arxiv:2301.00001', star: true, addTags: ['later'], note: 'edited meanwhile' }]);
-          now.mockRestore();
-        }
+        if (editBetween) await editMeanwhile(dbs, { id: 'arxiv:2301.00001', star: true, addTags: ['later'], note: 'edited meanwhile' });
         plansMade();
         await applyImport(whole, file);
         const result = await imports.apply(key);
