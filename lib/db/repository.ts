@@ -190,7 +190,6 @@ export async function recordSeen(db: MarginsDB, ids: string[]): Promise<{ firstS
   });
 }
 
-/** Turn the database's errors into a sentence for the reader. */
 /** Whether a failed write failed because the disk (or the browser's quota) is full. */
 export function isQuotaError(err: unknown): boolean {
   // Dexie wraps the browser's error (AbortError -> inner QuotaExceededError): look through the chain.
@@ -199,6 +198,7 @@ export function isQuotaError(err: unknown): boolean {
   return chain.some((e) => e instanceof Dexie.QuotaExceededError || (e as { name?: string }).name === 'QuotaExceededError');
 }
 
+/** Turn the database's errors into a sentence for the reader. */
 export function describeDbError(err: unknown): string {
   if (isQuotaError(err)) {
     return 'Your browser is out of storage space for Margins; nothing was saved. Free some disk space and try again.';
