@@ -126,8 +126,7 @@ export const privilegedRequestSchema = z.discriminatedUnion('type', [
       .check(z.minLength(1), z.maxLength(LIMITS.editsPerMessage)),
   }),
   // Import an export file: the file itself (or its JSON text), or the key under which the page put
-  // its text in the database's inbox (a large file crosses much faster that way; see
-  // lib/sync/import.ts). lib/sync/format.ts validates the whole file (the one definition of the
+  // it in the database's inbox (a large file crosses much faster that way; see lib/sync/import.ts). lib/sync/format.ts validates the whole file (the one definition of the
   // format) before anything is written, so it is opaque here.
   z.strictObject({
     type: z.literal('sync.import'),
