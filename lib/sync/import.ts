@@ -353,7 +353,7 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
 // Reading the local side
 
 /** Packs read for a plan, to be written back without reading them again (see PackedTable.bulkPut). */
-export interface SeenPacks {
+interface SeenPacks {
   annotations: PacksSeen<Annotation>;
   papers: PacksSeen<Paper>;
 }
@@ -666,7 +666,7 @@ async function stageBlob(db: MarginsDB, key: string, blob: Blob, at: number): Pr
 const INBOX_STALE_MS = 60 * 60 * 1000;
 
 /** A preview is held this long after the page last asked for it (the page keeps asking while it shows it). */
-export const HOLD_MS = 10 * 60 * 1000;
+const HOLD_MS = 10 * 60 * 1000;
 
 /** What the file says about itself, for the preview (everything but its records). */
 export type FileHeader = Omit<ExportFile, 'papers' | 'annotations' | 'aliases' | 'tagMeta' | 'noteHistory'>;
