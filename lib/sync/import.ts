@@ -514,7 +514,7 @@ export async function withNotesReplacedSince(db: MarginsDB, prepared: PreparedIm
  */
 export async function prepareImport(db: MarginsDB, file: ExportFile, records?: LibraryRecords | null): Promise<PreparedImport> {
   const incoming = stateFromFile(file);
-  const plan = await db.transaction('r', [...db.annotationStore.tables, ...db.paperStore.tables, db.aliases, db.tagMeta, db.noteHistory], async () => {
+  const plan = await db.transaction('r', importTables(db), async () => {
     const local = await readLocalSlice(db, incoming, records);
     const planned = planImport(local, incoming, Date.now(), { writes: false });
     await fillConflictTitles(planned, incoming, local, async (ids) => (records ? ids.map((id) => records.papers.get(id)) : db.paperStore.bulkGet(ids)));
@@ -535,7 +535,8 @@ export async function previewImport(db: MarginsDB, file: ExportFile, records?: L
  * Where to preview a picked file (see the header). The page previews from the records it holds but its
  * confirm hands over, validates again, reads and plans everything that changes; the background reads
  * every pack the file names before the preview, and its confirm only writes. Measured at 50,000
- * papers (paired runs of both designs in real Chromium, tests/bench/sync.bench.ts): a usual sync took
+ * papers (paired runs of both designs in the built extension in Chromium, with a one-off script beside
+ * tests/bench/sync.bench.ts, which measures the path chosen): a usual sync took
  * 3.2–3.4 s by the page and 4.6–5.8 s by the background; a new device 8.4–9.0 s by the page and
  * 4.7–5.7 s by the background. So the page when it holds records and the file could be their export
  * (at most PAGE_BYTES_PER_RECORD a record: a paper's full metadata with a long abstract, and its
@@ -608,15 +609,15 @@ async function mergeFile(db: MarginsDB, incoming: SyncState, now: number, staged
 /**
  * Apply an import: validate `data` (the parsed file, or its JSON text), merge it with the current
  * database and write the result, all in one transaction. Throws ImportError (nothing written) for a
- * bad file.
+ * bad file. `staged`: the inbox entry the file came from, removed in the same transaction.
  */
-export async function applyImport(db: MarginsDB, data: unknown, now = Date.now()): Promise<ImportResult> {
+export async function applyImport(db: MarginsDB, data: unknown, now = Date.now(), staged?: string): Promise<ImportResult> {
   // Marks for the sync benchmark, which reads them from the background to say where the time goes.
   performance.mark('margins:import-start');
   const file = typeof data === 'string' ? parseExportText(data) : parseExportData(data);
   const incoming = stateFromFile(file);
   performance.mark('margins:import-validated');
-  return mergeFile(db, incoming, now);
+  return mergeFile(db, incoming, now, staged);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -756,11 +757,7 @@ export class StagedImports {
       if (held) {
         return await mergeFile(this.db, held.incoming, now, key, { plan: held.plan, seen: held.seen, stillHolds: () => this.writes === held.writes });
       }
-      const text = await this.stagedText(key);
-      performance.mark('margins:import-start');
-      const incoming = stateFromFile(parseExportText(text));
-      performance.mark('margins:import-validated');
-      return await mergeFile(this.db, incoming, now, key);
+      return await applyImport(this.db, await this.stagedText(key), now, key);
     } finally {
       performance.mark('margins:import-done');
       if (held) this.drop();

@@ -61,6 +61,18 @@ async function doctored(): Promise<LibraryRecords> {
 const renderPanel = (records?: () => Promise<LibraryRecords | null>) =>
   render(<SyncPanel db={db} ask={async () => Promise.reject(new Error('not asked'))} storage={null} download={(text) => downloads.push(text)} records={records} />);
 
+/** The background, in-process (the handler the service worker runs), and the types of what it was asked. */
+function background() {
+  const types: string[] = [];
+  const ask = async <T extends Request>(request: T): Promise<ResponseMap[T['type']]> => {
+    types.push(request.type);
+    const reply = await handleMessage({ db, broadcast: () => undefined }, request, { fromExtensionPage: true });
+    if (!reply.ok) throw new Error(reply.error);
+    return reply.data as ResponseMap[T['type']];
+  };
+  return { ask, types };
+}
+
 describe('SyncPanel with the records in memory', () => {
   it('exports from them', async () => {
     renderPanel(doctored);
@@ -89,16 +101,10 @@ describe('SyncPanel with the records in memory', () => {
   });
 
   it('confirms a usual sync by sending only the records that change something, through the inbox', async () => {
-    const types: string[] = [];
+    const { ask, types } = background();
     const staged: string[] = [];
     const put = db.inbox.put.bind(db.inbox);
     db.inbox.put = ((entry: { text?: string }) => (staged.push(entry.text ?? ''), put(entry as never))) as typeof db.inbox.put;
-    const ask = async <T extends Request>(request: T): Promise<ResponseMap[T['type']]> => {
-      types.push(request.type);
-      const reply = await handleMessage({ db, broadcast: () => undefined }, request, { fromExtensionPage: true });
-      if (!reply.ok) throw new Error(reply.error);
-      return reply.data as ResponseMap[T['type']];
-    };
     // The library as another device has it, with one more tag on P2.
     const file = parseExportText((await exportLibrary(db, { format: 'json', filter: { kind: 'all' } })).text);
     const c = { t: Date.now() + 60_000, d: 'otherdevice' };
@@ -116,13 +122,7 @@ describe('SyncPanel with the records in memory', () => {
   });
 
   it('hands a file much larger than the library to the background to preview', async () => {
-    const types: string[] = [];
-    const ask = async <T extends Request>(request: T): Promise<ResponseMap[T['type']]> => {
-      types.push(request.type);
-      const reply = await handleMessage({ db, broadcast: () => undefined }, request, { fromExtensionPage: true });
-      if (!reply.ok) throw new Error(reply.error);
-      return reply.data as ResponseMap[T['type']];
-    };
+    const { ask, types } = background();
     const big = freshDb();
     await applyEdits(big, Array.from({ length: 200 }, (_, i) => ({ id: `arxiv:2302.${String(i).padStart(5, '0')}`, paper: paper(`arxiv:2302.${String(i).padStart(5, '0')}`, `Paper ${i} `.repeat(20)), star: true })));
     const { text } = await exportLibrary(big, { format: 'json', filter: { kind: 'all' } });
