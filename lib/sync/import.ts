@@ -571,7 +571,10 @@ async function writePlan(db: MarginsDB, plan: ImportPlan, seen: SeenPacks, now: 
   if (plan.historyAdds.length) {
     await db.noteHistory.bulkAdd(plan.historyAdds.map((h) => ({ ...h, savedAt: now })));
   }
-  for (const u of plan.historyReasonUpdates) await db.noteHistory.update(u.seq, { reason: u.reason });
+  // In one request, not one round trip per entry (a sync of every paper can change thousands).
+  if (plan.historyReasonUpdates.length) {
+    await db.noteHistory.bulkUpdate(plan.historyReasonUpdates.map((u) => ({ key: u.seq, changes: { reason: u.reason } })));
+  }
   // Hybrid logical clock: later local edits must win over everything imported.
   await observeClock(db, plan.summary.latestClock);
   performance.mark('margins:import-written');
