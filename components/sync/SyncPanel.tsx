@@ -5,7 +5,8 @@
  * Reads (building an export, the import preview) happen here: the page shares the database's origin.
  * In the library page they start from the records the page already holds in memory (`records`).
  * The import itself is applied by the background (`sync.import`), the only writer, which validates the
- * file again and merges it with the database as it is then, in one transaction.
+ * file again and merges it with the database as it is then, in one transaction. The part to import is
+ * handed over as soon as the preview shows, so the background plans it while the reader reads.
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useCallback, useContext, useEffect, useId, useState } from 'react';
@@ -20,7 +21,7 @@ import { type Settings, loadSettings, settingsItem } from '@/lib/settings';
 import { type ExportFormat, exportLibrary } from '@/lib/sync/export';
 import { CARRIED_SETTINGS, type ExportFile, type ExportFilter, checkFileSize, readImportFile } from '@/lib/sync/format';
 import type { DeviceDB } from '@/lib/sync/folder';
-import { type FileHeader, type ImportSummary, type PreparedImport, prepareImport, previewWhere, stageImport, withNotesReplacedSince } from '@/lib/sync/import';
+import { type FileHeader, type ImportSummary, type PreparedImport, partToConfirm, prepareImport, previewWhere, stageImport } from '@/lib/sync/import';
 import { lastExportItem } from '@/lib/sync/reminder';
 import { ExportReminder } from './ExportReminder';
 import { ImportPreview } from './ImportPreview';
@@ -119,11 +120,24 @@ function resultText(s: ImportSummary): string {
   return `Imported: ${parts.join(', ')}.`;
 }
 
+/**
+ * Once the next frame is painted: staging a part serialises it on this thread (a few hundred ms at
+ * 50,000 papers), which must not hold back the preview the reader is waiting for.
+ */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(resolve, 0));
+    else setTimeout(resolve, 0);
+  });
+}
+
 type ImportState =
   | { kind: 'idle' }
   | ({ kind: 'preview'; fileName: string; header: FileHeader; summary: ImportSummary; settingsDiffer: string[] } & (
-      | { where: 'background'; staged: string }
-      | { where: 'page'; prepared: PreparedImport }
+      | { where: 'background'; staged: Promise<string> }
+      // `staged`: the part the confirm sends (see prepareImport), handed to the background as soon as the
+      // preview shows so that it plans it while the reader reads (null: not staged, the confirm stages it).
+      | { where: 'page'; prepared: PreparedImport; staged: Promise<string | null> }
     ))
   | { kind: 'done'; summary: ImportSummary };
 
@@ -178,16 +192,35 @@ export function SyncPanel(props: SyncPanelProps) {
   const [importState, setImportState] = useState<ImportState>({ kind: 'idle' });
   const [useSettings, setUseSettings] = useState(false);
 
-  // A file previewed by the background: staged in the inbox, its plan held there until the confirm.
-  const staged = importState.kind === 'preview' && importState.where === 'background' ? importState.staged : null;
+  // The file (or the part of it) in the inbox, its plan held by the background until the confirm.
+  const staged = importState.kind === 'preview' ? importState.staged : null;
   useEffect(() => {
     if (!staged) return;
+    let key: string | null = null;
+    void staged.then((k) => (key = k));
     // Asking now and then keeps the held plan (and an MV3 worker, stopped after 30 s without events)
     // alive while the reader reads the preview.
-    const timer = setInterval(() => void ask({ type: 'sync.keep', staged }).catch(() => undefined), 20_000);
+    const timer = setInterval(() => key && void ask({ type: 'sync.keep', staged: key }).catch(() => undefined), 20_000);
     return () => clearInterval(timer);
   }, [ask, staged]);
   const discard = (key: string) => void ask({ type: 'sync.discard', staged: key }).catch(() => undefined);
+  const discardStaged = (key: Promise<string | null>) => void key.then((k) => k && discard(k));
+
+  /**
+   * Hand the part a page preview will send to the background now, and ask it to plan it: the reader
+   * reads the preview meanwhile, and the confirm then only writes (at 50,000 changed papers the plan
+   * is most of the import's time). A failure here only means the confirm stages the part itself.
+   */
+  const stagePart = (part: ExportFile): Promise<string | null> =>
+    afterPaint()
+      .then(() => stageImport(db, part))
+      .then(
+        (key) => {
+          ask({ type: 'sync.preview', staged: key }).catch(() => undefined);
+          return key;
+        },
+        () => null,
+      );
 
   const onPick = async (input: HTMLInputElement) => {
     const picked = input.files?.[0];
@@ -195,7 +228,7 @@ export function SyncPanel(props: SyncPanelProps) {
     if (!picked) return;
     setError('');
     setExportMessage('');
-    if (staged) discard(staged);
+    if (staged) discardStaged(staged);
     setImportState({ kind: 'idle' });
     setUseSettings(false);
     try {
@@ -211,7 +244,7 @@ export function SyncPanel(props: SyncPanelProps) {
           const { summary, header } = await ask({ type: 'sync.preview', staged: key });
           performance.mark('margins:preview-answered');
           const settingsDiffer = differingSettings(header, await loadSettings());
-          setImportState({ kind: 'preview', where: 'background', fileName: picked.name, staged: key, header, summary, settingsDiffer });
+          setImportState({ kind: 'preview', where: 'background', fileName: picked.name, staged: Promise.resolve(key), header, summary, settingsDiffer });
           return;
         }
         const file = await readImportFile(picked);
@@ -220,7 +253,8 @@ export function SyncPanel(props: SyncPanelProps) {
         const prepared = await prepareImport(db, file, held);
         performance.mark('margins:preview-planned');
         const settingsDiffer = differingSettings(file, await loadSettings());
-        setImportState({ kind: 'preview', where: 'page', fileName: picked.name, header: file, prepared, summary: prepared.summary, settingsDiffer });
+        const part = prepared.summary.unchanged ? Promise.resolve(null) : stagePart(prepared.toSend);
+        setImportState({ kind: 'preview', where: 'page', fileName: picked.name, header: file, prepared, staged: part, summary: prepared.summary, settingsDiffer });
       });
     } catch (err) {
       setError(errorText(err));
@@ -234,12 +268,14 @@ export function SyncPanel(props: SyncPanelProps) {
       await run(`Importing ${plural(previewed.papersInFile, 'paper')}`, async () => {
         performance.mark('margins:import-send');
         let key: string;
-        if (importState.where === 'background') key = importState.staged;
+        if (importState.where === 'background') key = await importState.staged;
         else {
           // Only what changes something crosses to the background (which validates and merges it
           // again), with any note the reader replaced since the preview; through the database's inbox,
-          // much faster than a large message (see stageImport).
-          key = await stageImport(db, await withNotesReplacedSince(db, importState.prepared, await records?.()));
+          // much faster than a large message (see stageImport). Usually that is the part staged at the
+          // preview, already planned; with a replaced note it is a new part.
+          const early = await importState.staged;
+          key = await partToConfirm(db, importState.prepared, await records?.(), early, discard);
           performance.mark('margins:import-staged');
         }
         const summary = await ask({ type: 'sync.import', staged: key });
@@ -249,13 +285,15 @@ export function SyncPanel(props: SyncPanelProps) {
       });
     } catch (err) {
       setError(errorText(err));
-      // The background let go of the file (nothing was imported): trying again starts from the file.
+      // The background let go of the file (nothing was imported): trying again starts from the file,
+      // or stages the part again.
       if (importState.where === 'background') setImportState({ kind: 'idle' });
+      else setImportState({ ...importState, staged: Promise.resolve(null) });
     }
   };
 
   const onCancel = () => {
-    if (staged) discard(staged);
+    if (staged) discardStaged(staged);
     setImportState({ kind: 'idle' });
   };
 

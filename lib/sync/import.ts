@@ -509,6 +509,24 @@ export async function withNotesReplacedSince(db: MarginsDB, prepared: PreparedIm
 }
 
 /**
+ * The inbox key a page preview's confirm sends: the part staged when the preview showed (`early`, which
+ * the background has planned meanwhile) while that is still what to send, else the part with the notes
+ * replaced since, staged now (and `forget` is told the early one is no longer needed).
+ */
+export async function partToConfirm(
+  db: MarginsDB,
+  prepared: PreparedImport,
+  records: LibraryRecords | null | undefined,
+  early: string | null,
+  forget: (key: string) => unknown,
+): Promise<string> {
+  const part = await withNotesReplacedSince(db, prepared, records);
+  if (early && part === prepared.toSend) return early;
+  if (early) forget(early);
+  return stageImport(db, part);
+}
+
+/**
  * The preview: what importing `file` into `db` would do now, and the part of it to send. Read-only.
  * `records`: the annotations and papers as the library page holds them (see LibraryStore.records).
  */
@@ -701,6 +719,12 @@ interface HeldPreview {
  */
 export class StagedImports {
   private held: HeldPreview | null = null;
+  /**
+   * The preview being made, if any: a confirm of that file waits for it (then writes its plan) rather
+   * than planning a second time beside it. The library page asks for a preview of the part it will send
+   * as soon as it shows its own, and the reader may confirm before it is done.
+   */
+  private previewing: { key: string; done: Promise<unknown> } | null = null;
   private writes = 0;
 
   /** One per database, for the context's whole life (see stagedImportsOf): it listens to every write. */
@@ -720,7 +744,17 @@ export class StagedImports {
   };
 
   /** Validate the staged file and plan its import against the library as it is now. Writes nothing. */
-  async preview(key: string, now = Date.now()): Promise<StagedPreview> {
+  preview(key: string, now = Date.now()): Promise<StagedPreview> {
+    const done = this.makePreview(key, now);
+    const previewing = (this.previewing = { key, done });
+    const settle = () => {
+      if (this.previewing === previewing) this.previewing = null;
+    };
+    done.then(settle, settle);
+    return done;
+  }
+
+  private async makePreview(key: string, now: number): Promise<StagedPreview> {
     performance.mark('margins:preview-asked');
     const text = await this.stagedText(key);
     let file: ExportFile;
@@ -736,7 +770,8 @@ export class StagedImports {
     const writes = this.writes;
     const seen: SeenPacks = { annotations: new Map(), papers: new Map() };
     const plan = await this.db.transaction('r', importTables(this.db), () => readAndPlan(this.db, incoming, now, seen));
-    this.held = { key, incoming, plan, seen, writes, release: setTimeout(() => this.drop(), HOLD_MS) };
+    // Not held when the reader cancelled meanwhile (discard), or another preview started since.
+    if (this.previewing?.key === key) this.held = { key, incoming, plan, seen, writes, release: setTimeout(() => this.drop(), HOLD_MS) };
     const { papers: _p, annotations: _a, aliases: _al, tagMeta: _t, noteHistory: _h, ...header } = file;
     return { summary: plan.summary, header };
   }
@@ -755,6 +790,8 @@ export class StagedImports {
    */
   async apply(key: string, now = Date.now()): Promise<ImportResult> {
     performance.mark('margins:import-asked');
+    // (A preview that fails leaves the file to be read again below, which says what is wrong.)
+    if (this.previewing?.key === key) await this.previewing.done.catch(() => undefined);
     const held = this.held?.key === key ? this.held : null;
     try {
       if (held) {
@@ -771,6 +808,7 @@ export class StagedImports {
   /** Forget a staged file and its preview (the reader cancelled, or picked another file). */
   async discard(key: string): Promise<void> {
     if (this.held?.key === key) this.drop();
+    if (this.previewing?.key === key) this.previewing = null;
     await this.removeFromInbox(key, Date.now());
   }
 

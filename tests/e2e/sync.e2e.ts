@@ -114,12 +114,17 @@ describe('sync between two devices through export files', () => {
       notesKept: 2,
     });
     expect([...shown.conflictWinners].sort()).toEqual(['note:the file’s', 'note:yours', 'star:yours']);
-    // A usual sync: the library page made this preview from the records it holds, not the background.
-    expect(await b.worker.evaluate(`performance.getEntriesByName('margins:preview-asked').length`)).toBe(0);
+    // A usual sync: the library page made this preview from the records it holds; the background then
+    // planned only the part the confirm sends, while the preview showed, and the confirm wrote that plan.
+    const plansInBackground = () => b.worker.evaluate<number>(`performance.getEntriesByName('margins:import-read').length`);
+    expect(await panelB.evaluate(`performance.getEntriesByName('margins:preview-planned').length`)).toBe(1);
+    expect(await panelB.evaluate(`performance.getEntriesByName('margins:preview-answered').length`)).toBe(0);
+    await expect.poll(plansInBackground).toBe(1);
     await preview.getByRole('button', { name: 'Import' }).click();
     await expect
       .poll(() => panelB.getByTestId('import-result').textContent())
       .toBe('Imported: 2 papers updated, 3 changes, new tags: cosmology, to-read, 2 older notes kept in history.');
+    expect(await plansInBackground()).toBe(1);
 
     // B's open listing shows the merged tags at once (the background told the tab).
     await expect.poll(() => rootAttr(listingB, x, 'data-margins-tags')).toBe('cosmology nlp');

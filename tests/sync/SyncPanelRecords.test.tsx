@@ -1,9 +1,10 @@
 /**
  * The Sync & backup panel in the library page builds exports and import previews from the records the
  * page holds in memory (`records`), and reads the database only when it has none; a file much larger
- * than those records could export is previewed by the background instead (previewWhere).
+ * than those records could export is previewed by the background instead (previewWhere). A page
+ * preview hands the part it will send to the background at once, which plans it while the reader reads.
  */
-import { cleanup, configure, render, screen, within } from '@testing-library/react';
+import { cleanup, configure, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SyncPanel } from '@/components/sync/SyncPanel';
@@ -100,25 +101,80 @@ describe('SyncPanel with the records in memory', () => {
     expect(parseExportText(downloads[0]).annotations.find((a) => a.id === P1)?.note?.v).toBe('in the database');
   });
 
-  it('confirms a usual sync by sending only the records that change something, through the inbox', async () => {
-    const { ask, types } = background();
+  /** The library as another device has it, with one more tag on P2; its P1 note is this library's. */
+  async function fromOtherDevice() {
+    const file = parseExportText((await exportLibrary(db, { format: 'json', filter: { kind: 'all' } })).text);
+    const c = { t: Date.now() + 60_000, d: 'otherdevice' };
+    return { ...file, device: 'otherdevice', annotations: file.annotations.map((a) => (a.id === P2 ? { ...a, tags: { ...a.tags, later: { v: true, c } } } : a)) };
+  }
+
+  /** The texts put in the inbox (the parts the panel staged). */
+  function watchInbox(): string[] {
     const staged: string[] = [];
     const put = db.inbox.put.bind(db.inbox);
     db.inbox.put = ((entry: { text?: string }) => (staged.push(entry.text ?? ''), put(entry as never))) as typeof db.inbox.put;
-    // The library as another device has it, with one more tag on P2.
-    const file = parseExportText((await exportLibrary(db, { format: 'json', filter: { kind: 'all' } })).text);
-    const c = { t: Date.now() + 60_000, d: 'otherdevice' };
-    const other = { ...file, device: 'otherdevice', annotations: file.annotations.map((a) => (a.id === P2 ? { ...a, tags: { ...a.tags, later: { v: true, c } } } : a)) };
+    return staged;
+  }
+
+  const plansMade = () => performance.getEntriesByName('margins:import-read').length;
+
+  it('confirms a usual sync by sending only the records that change something, planned while the reader reads the preview', async () => {
+    const { ask, types } = background();
+    const staged = watchInbox();
+    performance.clearMarks();
     render(<SyncPanel db={db} ask={ask} storage={null} records={() => store.records()} />);
-    await userEvent.upload(screen.getByLabelText('Import a Margins file…'), new File([JSON.stringify(other)], 'usual.json'));
+    await userEvent.upload(screen.getByLabelText('Import a Margins file…'), new File([JSON.stringify(await fromOtherDevice())], 'usual.json'));
     const preview = await screen.findByRole('region', { name: 'Import “usual.json”?' });
     expect(preview.querySelector('[data-count="papersUpdated"]')?.textContent).toBe('1');
-    expect(types).toEqual([]); // previewed here, from memory
+    // Previewed here, from memory; then only the part that changes something goes to the background,
+    // which plans it at once.
+    expect(types.filter((t) => t !== 'sync.preview')).toEqual([]);
+    await waitFor(() => expect(plansMade()).toBe(1));
+    expect(types).toEqual(['sync.preview']);
+    expect(parseExportText(staged[0]).annotations.map((a) => a.id)).toEqual([P2]);
     await userEvent.click(within(preview).getByRole('button', { name: 'Import' }));
     await screen.findByTestId('import-result');
-    expect(types).toEqual(['sync.import']);
-    expect(parseExportText(staged[0]).annotations.map((a) => a.id)).toEqual([P2]);
+    // The confirm wrote the plan made at the preview: no second part, no second plan.
+    expect(types).toEqual(['sync.preview', 'sync.import']);
+    expect(staged).toHaveLength(1);
+    expect(plansMade()).toBe(1);
     expect((await db.annotationStore.get(P2))?.tagList).toEqual(['later', 'nlp']);
+    expect(await db.inbox.count()).toBe(0);
+  });
+
+  it('sends a new part when the reader replaced a shared note after the preview, and forgets the first', async () => {
+    const { ask, types } = background();
+    const staged = watchInbox();
+    render(<SyncPanel db={db} ask={ask} storage={null} records={() => store.records()} />);
+    await userEvent.upload(screen.getByLabelText('Import a Margins file…'), new File([JSON.stringify(await fromOtherDevice())], 'usual.json'));
+    const preview = await screen.findByRole('region', { name: 'Import “usual.json”?' });
+    await waitFor(() => expect(types).toEqual(['sync.preview']));
+    // In another tab, the reader rewrites P1's note, which the file holds as it was.
+    await ask({ type: 'annotations.edit', edits: [{ id: P1, note: 'rewritten' }] });
+    await waitFor(async () => expect((await store.records())?.annotations.get(P1)?.note?.v).toBe('rewritten'));
+    await userEvent.click(within(preview).getByRole('button', { name: 'Import' }));
+    await screen.findByTestId('import-result');
+    expect(types).toContain('sync.discard');
+    expect(types.at(-1)).toBe('sync.import');
+    expect(staged).toHaveLength(2);
+    expect(parseExportText(staged[1]).annotations.map((a) => a.id).sort()).toEqual([P1, P2]);
+    expect((await db.annotationStore.get(P1))?.note?.v).toBe('rewritten');
+    expect((await db.noteHistory.where('id').equals(P1).toArray()).map((h) => h.text)).toContain('in the database');
+    expect((await db.annotationStore.get(P2))?.tagList).toEqual(['later', 'nlp']);
+    await waitFor(async () => expect(await db.inbox.count()).toBe(0));
+  });
+
+  it('forgets the part handed over at the preview when the reader cancels', async () => {
+    const { ask, types } = background();
+    render(<SyncPanel db={db} ask={ask} storage={null} records={() => store.records()} />);
+    await userEvent.upload(screen.getByLabelText('Import a Margins file…'), new File([JSON.stringify(await fromOtherDevice())], 'usual.json'));
+    const preview = await screen.findByRole('region', { name: 'Import “usual.json”?' });
+    await waitFor(() => expect(types).toEqual(['sync.preview']));
+    expect(await db.inbox.count()).toBe(1);
+    await userEvent.click(within(preview).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(types).toEqual(['sync.preview', 'sync.discard']));
+    await waitFor(async () => expect(await db.inbox.count()).toBe(0));
+    expect((await db.annotationStore.get(P2))?.tagList).toEqual(['nlp']);
   });
 
   it('hands a file much larger than the library to the background to preview', async () => {

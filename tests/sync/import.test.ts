@@ -232,6 +232,30 @@ describe('import: preview, apply, one transaction', () => {
     expect(await db.inbox.count()).toBe(1);
   });
 
+  it('a confirm that comes while its preview is still being made waits for it and writes its plan; a discard meanwhile holds nothing', async () => {
+    const imports = stagedImportsOf(db);
+    const plans = () => performance.getEntriesByName('margins:import-read').length;
+    const file = fileFromB(Date.now());
+    const expected = await previewImport(db, file);
+    const before = plans();
+    const key = await stageImport(db, file);
+    // Not awaited: the page asks for the preview and the reader confirms at once.
+    const preview = imports.preview(key);
+    const result = await imports.apply(key);
+    expect((await preview).summary).toEqual(expected);
+    expect(result.summary).toEqual(expected);
+    expect(plans() - before).toBe(1);
+    expect((await db.annotationStore.get(P3))?.tagList).toEqual(['brand-new']);
+    // Discarded while it is made (the reader cancelled): nothing is held, the file is gone.
+    const other = await stageImport(db, fileFromB(Date.now() + 1_000));
+    const cancelled = imports.preview(other);
+    await imports.discard(other);
+    // (It may also fail: the file can leave the inbox before the preview reads it.)
+    await cancelled.catch(() => undefined);
+    expect(imports.keep(other)).toBe(false);
+    expect(await db.inbox.count()).toBe(0);
+  });
+
   it('a held plan is written all or nothing too: a failure while writing leaves the database as it was', async () => {
     const imports = stagedImportsOf(db);
     const before = await dumpDb(db);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { buildExportFile, exportLibrary, readState, serializeExportFile } from '@/lib/sync/export';
 import { parseExportText } from '@/lib/sync/format';
-import { stagedImportsOf, applyImport, prepareImport, previewImport, stageImport, withNotesReplacedSince } from '@/lib/sync/import';
+import { stagedImportsOf, applyImport, partToConfirm, prepareImport, previewImport, stageImport, withNotesReplacedSince } from '@/lib/sync/import';
 import { applyEdits } from '@/lib/db/repository';
 import type { MarginsDB } from '@/lib/db/schema';
 import { type SyncState, mergeStates, stateFingerprint, stateFromFile } from '@/lib/sync/merge';
@@ -84,6 +84,38 @@ describe('the part of a file the preview sends (property tests, fake IndexedDB)'
       { numRuns: RUNS },
     );
   }, LONG);
+
+  it('as the library page confirms it (the part staged and planned at the preview), the same', async () => {
+    await fc.assert(
+      fc.asyncProperty(recordsArb, recordsArb, fc.boolean(), fc.boolean(), async (mine, theirs, editBetween, planDone) => {
+        const [whole, part] = dbs;
+        const local = stateFromFile(mine);
+        const file = buildExportFile(stateFromFile(theirs), { ...header, device: 'b2b2b2b2' });
+        await bothHold(dbs, local);
+        plansMade();
+        const imports = stagedImportsOf(part);
+        const prepared = await prepareImport(part, file);
+        // What SyncPanel does: the part goes to the background as the preview shows, which plans it
+        // (done by the confirm, or not yet); the confirm sends it, or a new part if a note was replaced.
+        const early = prepared.summary.unchanged ? null : await stageImport(part, prepared.toSend);
+        const planning = early ? imports.preview(early).catch(() => undefined) : undefined;
+        if (planDone) await planning;
+        if (editBetween) await editMeanwhile(dbs, { id: 'arxiv:2301.00001', star: true, addTags: ['later'], note: 'edited meanwhile' });
+        await applyImport(whole, file);
+        const forgotten: Promise<void>[] = [];
+        const key = await partToConfirm(part, prepared, null, early, (k) => forgotten.push(imports.discard(k)));
+        await imports.apply(key);
+        await Promise.all(forgotten);
+        // One plan for the whole file, and one for the part: at the preview (used at the confirm) when
+        // nothing was written in between.
+        if (!editBetween) expect(plansMade()).toBe(2);
+        expect(stateFingerprint(await readState(part))).toBe(stateFingerprint(await readState(whole)));
+        await planning;
+        expect(await part.inbox.count()).toBe(0);
+      }),
+      { numRuns: RUNS },
+    );
+  }, LONG);
 });
 
 /** One note both devices hold (same stamp): the case the properties find about once in 20,000 runs. */
@@ -132,6 +164,28 @@ describe('the part of a file the preview sends, when the reader replaces a note 
     const kept = await part.noteHistory.toArray();
     expect(kept.map((h) => h.text)).toEqual(['read section 3 again']);
     expect(stateFingerprint(await readState(part))).toBe(stateFingerprint(await readState(whole)));
+  });
+
+  it('as the library page confirms it: a new part with the note, and the part staged at the preview forgotten', async () => {
+    const [whole, part] = dbs;
+    const shared = await bothHoldTheNote(dbs);
+    // Something else changes too, so the preview stages a part.
+    const file = { ...shared, annotations: [...shared.annotations, { id: 'arxiv:2301.00002', tags: { later: { v: true, c: { t: 6, d: 'b2b2b2b2' } } }, createdAt: 1 }] };
+    const imports = stagedImportsOf(part);
+    const prepared = await prepareImport(part, file);
+    const early = await stageImport(part, prepared.toSend);
+    await imports.preview(early);
+    await replaceTheNote(dbs);
+    const forgotten: string[] = [];
+    const key = await partToConfirm(part, prepared, null, early, (k) => forgotten.push(k));
+    expect(forgotten).toEqual([early]);
+    expect(key).not.toBe(early);
+    await imports.discard(early);
+    await applyImport(whole, file);
+    await imports.apply(key);
+    expect((await part.noteHistory.toArray()).map((h) => h.text)).toEqual(['read section 3 again']);
+    expect(stateFingerprint(await readState(part))).toBe(stateFingerprint(await readState(whole)));
+    expect(await part.inbox.count()).toBe(0);
   });
 
   it('sends nothing for a note the history already keeps, or an empty one, even once replaced', async () => {
