@@ -122,6 +122,11 @@ export interface ImportPlan {
  * but never annotated counts as updated, not added); `fillConflictTitles` finds the other titles.
  */
 export interface LocalSlice {
+  /**
+   * Canonical records, except an annotation or paper equal to the file's (sameAnnotation, samePaper):
+   * that one is the stored record itself, which planImport only compares (most of a usual sync: not
+   * copying them took prepareImport of 50,000 papers from 0.85–1.2 s to 0.72–0.85 s, in Node).
+   */
   state: SyncState;
   historySeq: Map<string, number>;
   /**
@@ -384,13 +389,18 @@ export async function readLocalSlice(
   anns.forEach((a) => {
     if (!a) return;
     stored.set(a.id, a);
-    state.annotations.set(a.id, canonicalAnnotation(a));
+    const inc = incoming.annotations.get(a.id);
+    state.annotations.set(a.id, inc && sameAnnotation(a, inc) ? a : canonicalAnnotation(a));
   });
   // Papers the file has metadata for (to merge), and those of annotations new here (to count them).
   const paperIds = [...incoming.papers.keys()];
   for (const id of annIds) if (!stored.has(id) && !incoming.papers.has(id)) paperIds.push(id);
   const papers = records ? paperIds.map((id) => records.papers.get(id)) : await db.paperStore.bulkGet(paperIds, seen?.papers);
-  papers.forEach((p) => p && state.papers.set(p.id, canonicalPaper(p)));
+  papers.forEach((p) => {
+    if (!p) return;
+    const inc = incoming.papers.get(p.id);
+    state.papers.set(p.id, inc && samePaper(p, inc) ? p : canonicalPaper(p));
+  });
   const aliasKeys = [...incoming.aliases.keys()];
   const aliases = await readByKeys(db.aliases, aliasKeys, (a) => a.alias);
   aliases.forEach((a) => a && state.aliases.set(a.alias, a.id));
