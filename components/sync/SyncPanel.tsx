@@ -9,7 +9,7 @@
  * handed over as soon as the preview shows, so the background plans it while the reader reads.
  */
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useCallback, useContext, useEffect, useId, useState } from 'react';
+import { useCallback, useContext, useEffect, useId, useRef, useState } from 'react';
 import { browser } from 'wxt/browser';
 import { db as defaultDb } from '@/lib/db';
 import { starredCount, tagCounts } from '@/lib/db/queries';
@@ -121,7 +121,7 @@ function resultText(s: ImportSummary): string {
 }
 
 /**
- * Once the next frame is painted: staging a part serialises it on this thread (a few hundred ms at
+ * After the next frame is painted: staging a part serialises it on this thread (a few hundred ms at
  * 50,000 papers), which must not hold back the preview the reader is waiting for.
  */
 function afterPaint(): Promise<void> {
@@ -207,20 +207,29 @@ export function SyncPanel(props: SyncPanelProps) {
   const discardStaged = (key: Promise<string | null>) => void key.then((k) => k && discard(k));
 
   /**
-   * Hand the part a page preview will send to the background now, and ask it to plan it: the reader
-   * reads the preview meanwhile, and the confirm then only writes (at 50,000 changed papers the plan
-   * is most of the import's time). A failure here only means the confirm stages the part itself.
+   * Hand the part a page preview will send to the background once the preview is on screen, and ask it
+   * to plan it: the reader reads the preview meanwhile, and the confirm then only writes (at 50,000
+   * changed papers the plan is most of the import's time). A failure here only means the confirm
+   * stages the part itself. Started by the effect below, after the preview is committed.
    */
-  const stagePart = (part: ExportFile): Promise<string | null> =>
+  const partToStage = useRef<{ part: ExportFile; staged: (key: string | null) => void } | null>(null);
+  const stagePartLater = (part: ExportFile): Promise<string | null> =>
+    new Promise((staged) => (partToStage.current = { part, staged }));
+  useEffect(() => {
+    const pending = partToStage.current;
+    if (!pending) return;
+    partToStage.current = null;
     afterPaint()
-      .then(() => stageImport(db, part))
+      .then(() => stageImport(db, pending.part))
       .then(
         (key) => {
           ask({ type: 'sync.preview', staged: key }).catch(() => undefined);
           return key;
         },
         () => null,
-      );
+      )
+      .then(pending.staged);
+  }, [ask, db, importState]);
 
   const onPick = async (input: HTMLInputElement) => {
     const picked = input.files?.[0];
@@ -253,7 +262,7 @@ export function SyncPanel(props: SyncPanelProps) {
         const prepared = await prepareImport(db, file, held);
         performance.mark('margins:preview-planned');
         const settingsDiffer = differingSettings(file, await loadSettings());
-        const part = prepared.summary.unchanged ? Promise.resolve(null) : stagePart(prepared.toSend);
+        const part = prepared.summary.unchanged ? Promise.resolve(null) : stagePartLater(prepared.toSend);
         setImportState({ kind: 'preview', where: 'page', fileName: picked.name, header: file, prepared, staged: part, summary: prepared.summary, settingsDiffer });
       });
     } catch (err) {

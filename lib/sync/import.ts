@@ -767,6 +767,7 @@ export class StagedImports {
   private async makePreview(key: string, now: number): Promise<StagedPreview> {
     performance.mark('margins:preview-asked');
     const text = await this.stagedText(key);
+    performance.mark('margins:preview-read');
     let file: ExportFile;
     try {
       file = parseExportText(text);
