@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildExportFile, exportLibrary, readState, serializeExportFile } from '@/lib/sync/export';
 import { parseExportText } from '@/lib/sync/format';
 import { stagedImportsOf, applyImport, partToConfirm, prepareImport, previewImport, stageImport, withNotesReplacedSince } from '@/lib/sync/import';
@@ -9,6 +9,10 @@ import { type SyncState, mergeStates, stateFingerprint, stateFromFile } from '@/
 import { LONG, RUNS, dropDb, freshDb, recordsArb } from './helpers';
 
 const header = { filter: { kind: 'all' as const }, device: 'a1a1a1a1', exportedAt: 1_700_000_000_000 };
+
+// Every import marks its phases (performance.mark). In long mode the tests before those that count
+// plans leave half a million marks, and Node's getEntriesByName overflows its stack past ~120,000.
+beforeEach(() => performance.clearMarks());
 
 /** Empty both databases (this device: c3c3c3c3), then import `local` into each. */
 async function bothHold(dbs: MarginsDB[], local: SyncState) {
