@@ -123,9 +123,9 @@ export interface ImportPlan {
  */
 export interface LocalSlice {
   /**
-   * Canonical records, except an annotation or paper equal to the file's (sameAnnotation, samePaper):
-   * that one is the stored record itself, which planImport only compares (most of a usual sync: not
-   * copying them took prepareImport of 50,000 papers from 0.85–1.2 s to 0.72–0.85 s, in Node).
+   * Annotations and papers as stored (or canonical: planImport takes either). planImport compares them
+   * as they are and copies to canonical form only those it merges: most of a usual sync is equal to the
+   * file, and copying all 50,000 up front made prepareImport 0.85–1.2 s instead of 0.6–0.72 s (in Node).
    */
   state: SyncState;
   historySeq: Map<string, number>;
@@ -242,12 +242,13 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
   };
 
   for (const [id, inc] of incoming.annotations) {
-    const mine = local.state.annotations.get(id);
+    const asStored = local.state.annotations.get(id);
     // The same record on both sides (most of a usual sync): the merge is the record, nothing changes.
-    if (mine && sameAnnotation(mine, inc)) {
-      if (replaceableNote(mine, inc)) plan.needed.notes.add(id);
+    if (asStored && sameAnnotation(asStored, inc)) {
+      if (replaceableNote(asStored, inc)) plan.needed.notes.add(id);
       continue;
     }
+    const mine = asStored && canonicalAnnotation(asStored);
     const { merged, lostNotes } = mergeAnnotation(mine, inc);
     for (const h of lostNotes) if (keepHistory(h, true)) plan.needed.annotations.add(id);
     if (!mine) touched.add(id);
@@ -304,8 +305,9 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
   }
 
   for (const [id, p] of incoming.papers) {
-    const mine = local.state.papers.get(id);
-    if (mine && samePaper(mine, p)) continue;
+    const asStored = local.state.papers.get(id);
+    if (asStored && samePaper(asStored, p)) continue;
+    const mine = asStored && canonicalPaper(asStored);
     const merged = mergePaper(mine, p);
     if (!mine || !samePaper(mine, merged)) {
       plan.papers.push(merged);
@@ -390,18 +392,13 @@ export async function readLocalSlice(
   anns.forEach((a) => {
     if (!a) return;
     stored.set(a.id, a);
-    const inc = incoming.annotations.get(a.id);
-    state.annotations.set(a.id, inc && sameAnnotation(a, inc) ? a : canonicalAnnotation(a));
+    state.annotations.set(a.id, a);
   });
   // Papers the file has metadata for (to merge), and those of annotations new here (to count them).
   const paperIds = [...incoming.papers.keys()];
   for (const id of annIds) if (!stored.has(id) && !incoming.papers.has(id)) paperIds.push(id);
   const papers = records ? paperIds.map((id) => records.papers.get(id)) : await db.paperStore.bulkGet(paperIds, seen?.papers);
-  papers.forEach((p) => {
-    if (!p) return;
-    const inc = incoming.papers.get(p.id);
-    state.papers.set(p.id, inc && samePaper(p, inc) ? p : canonicalPaper(p));
-  });
+  papers.forEach((p) => p && state.papers.set(p.id, p));
   const aliasKeys = [...incoming.aliases.keys()];
   const aliases = await readByKeys(db.aliases, aliasKeys, (a) => a.alias);
   aliases.forEach((a) => a && state.aliases.set(a.alias, a.id));
