@@ -126,6 +126,7 @@ export interface LocalSlice {
    * Annotations and papers as stored (or canonical: planImport takes either). planImport compares them
    * as they are and copies to canonical form only those it merges: most of a usual sync is equal to the
    * file, and copying all 50,000 up front made prepareImport 0.85–1.2 s instead of 0.6–0.72 s (in Node).
+   * A merged annotation keeps the fields its stored record has beyond the file's.
    */
   state: SyncState;
   historySeq: Map<string, number>;
@@ -134,8 +135,6 @@ export interface LocalSlice {
    * sets on some paper, the only ones planImport asks about.
    */
   tagsInUse: Set<string>;
-  /** Raw stored annotations (for createdAt and to keep fields we do not sync). */
-  stored: Map<string, Annotation>;
 }
 
 /** One day of clock skew is tolerated before the preview warns about a device clock in the future. */
@@ -296,10 +295,9 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
       annotationsChanged++;
       if (visible && mine) touched.add(id);
       if (!writes) continue;
-      const stored = local.stored.get(id);
       const next = deriveAnnotation(merged);
       // Keep any field another part of Margins stores on the record that the file does not carry.
-      plan.annotations.push(stored ? { ...stored, ...next } : next);
+      plan.annotations.push(asStored ? { ...asStored, ...next } : next);
       if (visible) plan.changedViews.push(viewOf(next, id));
     }
   }
@@ -383,7 +381,6 @@ export async function readLocalSlice(
   seen?: SeenPacks,
 ): Promise<LocalSlice> {
   const state = emptyState();
-  const stored = new Map<string, Annotation>();
   const annIds = [...incoming.annotations.keys()];
   // Also the annotations of papers the file has metadata for but no annotation: a paper this library
   // annotated is updated, not added, by the import.
@@ -391,12 +388,11 @@ export async function readLocalSlice(
   const anns = records ? readIds.map((id) => records.annotations.get(id)) : await db.annotationStore.bulkGet(readIds, seen?.annotations);
   anns.forEach((a) => {
     if (!a) return;
-    stored.set(a.id, a);
     state.annotations.set(a.id, a);
   });
   // Papers the file has metadata for (to merge), and those of annotations new here (to count them).
   const paperIds = [...incoming.papers.keys()];
-  for (const id of annIds) if (!stored.has(id) && !incoming.papers.has(id)) paperIds.push(id);
+  for (const id of annIds) if (!state.annotations.has(id) && !incoming.papers.has(id)) paperIds.push(id);
   const papers = records ? paperIds.map((id) => records.papers.get(id)) : await db.paperStore.bulkGet(paperIds, seen?.papers);
   papers.forEach((p) => p && state.papers.set(p.id, p));
   const aliasKeys = [...incoming.aliases.keys()];
@@ -424,7 +420,7 @@ export async function readLocalSlice(
     state.noteHistory.set(key, existing ? mergeHistoryEntry(existing, entry) : entry);
     if (!historySeq.has(key) && row.seq !== undefined) historySeq.set(key, row.seq);
   }
-  return { state, historySeq, tagsInUse: await tagsInUse(db, incoming, records), stored };
+  return { state, historySeq, tagsInUse: await tagsInUse(db, incoming, records) };
 }
 
 /** Which of the tags the file sets are in use here (the packs' summaries know every tag in use). */

@@ -186,7 +186,6 @@ describe('import preview from the records in memory (property test, fake Indexed
           state: await readState(db),
           historySeq: new Map(rows.map((r) => [historyKey(r), r.seq!])),
           tagsInUse: new Set((await db.annotationStore.toArray()).flatMap((a) => a.tagList)),
-          stored: new Map((await db.annotationStore.toArray()).map((a) => [a.id, a])),
         };
         const reference = planImport(full, stateFromFile(file));
         expect(fromMemory.summary).toEqual(reference.summary);

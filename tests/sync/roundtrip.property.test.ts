@@ -23,6 +23,12 @@ async function bothHold(dbs: MarginsDB[], local: SyncState) {
   }
 }
 
+/** Both databases hold `mine`; returns `theirs` as another device exports it. */
+async function bothHoldMine(dbs: MarginsDB[], mine: Parameters<typeof stateFromFile>[0], theirs: Parameters<typeof stateFromFile>[0]) {
+  await bothHold(dbs, stateFromFile(mine));
+  return buildExportFile(stateFromFile(theirs), { ...header, device: 'b2b2b2b2' });
+}
+
 /** The reader edits both databases between a preview and its confirm: clocks newer than anything. */
 async function editMeanwhile(dbs: MarginsDB[], edit: Parameters<typeof applyEdits>[1][number]) {
   const now = vi.spyOn(Date, 'now').mockReturnValue(1_800_000_000_000);
@@ -75,9 +81,7 @@ describe('the part of a file the preview sends (property tests, fake IndexedDB)'
     await fc.assert(
       fc.asyncProperty(recordsArb, recordsArb, fc.boolean(), async (mine, theirs, editBetween) => {
         const [whole, part] = dbs;
-        const local = stateFromFile(mine);
-        const file = buildExportFile(stateFromFile(theirs), { ...header, device: 'b2b2b2b2' });
-        await bothHold(dbs, local);
+        const file = await bothHoldMine(dbs, mine, theirs);
         const prepared = await prepareImport(part, file);
         expect(prepared.toSend.annotations.length).toBeLessThanOrEqual(file.annotations.length);
         if (editBetween) await editMeanwhile(dbs, { id: 'arxiv:2301.00001', star: true, addTags: ['later'], note: 'edited meanwhile' });
@@ -93,9 +97,7 @@ describe('the part of a file the preview sends (property tests, fake IndexedDB)'
     await fc.assert(
       fc.asyncProperty(recordsArb, recordsArb, fc.boolean(), fc.boolean(), async (mine, theirs, editBetween, planDone) => {
         const [whole, part] = dbs;
-        const local = stateFromFile(mine);
-        const file = buildExportFile(stateFromFile(theirs), { ...header, device: 'b2b2b2b2' });
-        await bothHold(dbs, local);
+        const file = await bothHoldMine(dbs, mine, theirs);
         plansMade();
         const imports = stagedImportsOf(part);
         const prepared = await prepareImport(part, file);
@@ -230,9 +232,7 @@ describe('a staged file: previewed once, confirmed with the held plan (property 
     await fc.assert(
       fc.asyncProperty(recordsArb, recordsArb, fc.boolean(), async (mine, theirs, editBetween) => {
         const [whole, staged] = dbs;
-        const local = stateFromFile(mine);
-        const file = buildExportFile(stateFromFile(theirs), { ...header, device: 'b2b2b2b2' });
-        await bothHold(dbs, local);
+        const file = await bothHoldMine(dbs, mine, theirs);
         const imports = stagedImportsOf(staged);
         const key = await stageImport(staged, serializeExportFile(file));
         const { summary, header: said } = await imports.preview(key);
