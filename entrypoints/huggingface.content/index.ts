@@ -1,4 +1,4 @@
-import { MarginsPage } from '@/lib/content/runtime';
+import { CONTENT_SCRIPT_OPTIONS, MarginsPage } from '@/lib/content/runtime';
 import { huggingfaceAdapter } from '@/lib/sites/huggingface';
 import { SITE_MATCHES } from '@/lib/sites/hosts';
 
@@ -6,7 +6,7 @@ export default defineContentScript({
   // All of huggingface.co: the site navigates client-side into /papers from any page, and the
   // adapter's serves() keeps the runtime idle elsewhere.
   matches: [...SITE_MATCHES.huggingface],
-  runAt: 'document_idle',
+  ...CONTENT_SCRIPT_OPTIONS,
   main(ctx) {
     void new MarginsPage(huggingfaceAdapter, ctx).start();
   },

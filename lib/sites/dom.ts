@@ -124,6 +124,7 @@ class LazyCard implements DetectedCard {
     readonly root: Element,
     readonly mount: DetectedCard['mount'],
     private readonly read: () => CardDetails,
+    readonly label?: string,
   ) {}
 
   private get d(): CardDetails {
@@ -160,8 +161,8 @@ class LazyCard implements DetectedCard {
   }
 }
 
-export function lazyCard(base: Pick<DetectedCard, 'id' | 'aliases' | 'root' | 'mount'>, read: () => CardDetails): DetectedCard {
-  return new LazyCard(base.id, base.aliases, base.root, base.mount, read);
+export function lazyCard(base: Pick<DetectedCard, 'id' | 'aliases' | 'root' | 'mount' | 'label'>, read: () => CardDetails): DetectedCard {
+  return new LazyCard(base.id, base.aliases, base.root, base.mount, read, base.label);
 }
 
 /** Drop empty values from a links object (only http(s) URLs are kept by absoluteHref). */

@@ -162,7 +162,8 @@ function detectListing(doc: Document, url: URL): DetectedCard[] {
   return cardsFromLinks(hits, boundary, CARD).map(({ root, id, links }) => {
     const titleLink = titleLinkOf(links);
     const heading = titleLink.el ? headingOf(titleLink.el, root) : root.querySelector('h1, h2, h3, h4, h5, h6');
-    return lazyCard({ id, aliases: [], root, mount: mountAfter(root, heading) }, () => {
+    const label = titleLink.text || undefined;
+    return lazyCard({ id, aliases: [], root, mount: mountAfter(root, heading), label }, () => {
       const meta = metaOf(id);
       const abstract = meta?.summary ?? shownAbstract(root, heading);
       return {

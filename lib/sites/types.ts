@@ -14,6 +14,12 @@ export interface DetectedCard {
   root: Element;
   /** Where our controls go, and how (`afterend` of a title, `beforeend` of a meta block...). */
   mount: { anchor: Element; position: InsertPosition };
+  /**
+   * The title as the card shows it, when detection already read it: names the card's controls for
+   * screen readers without reading the card's details (on Hugging Face those come from the page's
+   * hydration JSON, which would otherwise be parsed while the page loads).
+   */
+  label?: string;
   title: string;
   authors: string[];
   links: PaperLinks;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { huggingfaceAdapter as hf } from '@/lib/sites/huggingface';
 import { contractViolations, describeTable, mountParent } from './contract';
 import { buildSearchPage, inventedSearchId } from './hf-search-page';
@@ -44,6 +44,22 @@ describe('Hugging Face daily list, Aug-2024 capture', () => {
       abs: 'https://arxiv.org/abs/2407.21783',
       pdf: 'https://arxiv.org/pdf/2407.21783',
     });
+  });
+
+  it("labels each card with the title it shows, without parsing the page's data while it loads", () => {
+    // The controls are named from the label as they mount; the hydration JSON (130 kB here) is parsed
+    // only when a card's details are read (the reader annotates, or opens the popup).
+    const fresh = loadFixture(file, url, { fresh: true });
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const labelled = detect(fresh, url);
+      expect(labelled.map((c) => c.label)).toEqual(cards.map((c) => c.title));
+      expect(parse).not.toHaveBeenCalled();
+      expect(labelled[2].authors).toHaveLength(cards[2].authors.length);
+      expect(parse).toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('falls back on the markup when the embedded data is gone (titles still clean)', () => {
