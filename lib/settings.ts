@@ -1,8 +1,8 @@
 /**
- * Reader settings, stored with WXT storage items (browser.storage.local), so content scripts, the
- * popup and the library all read and watch the same values.
+ * Reader settings, kept in browser.storage.local, so content scripts, the popup and the library all
+ * read and watch the same values.
  */
-import { storage } from 'wxt/utils/storage';
+import { localItem } from '@/lib/local-item';
 
 export interface Settings {
   /** Keyboard triage on listing pages (j/k/s/t/n/?). */
@@ -25,10 +25,8 @@ export const DEFAULT_SETTINGS: Settings = {
   exportReminderDays: 14,
 };
 
-export const settingsItem = storage.defineItem<Settings>('local:settings', {
-  fallback: DEFAULT_SETTINGS,
-  version: 1,
-});
+/** Stored under `settings` (the key WXT's storage item used: settings saved before keep working). */
+export const settingsItem = localItem<Settings>('settings', DEFAULT_SETTINGS);
 
 /** Stored settings merged over the defaults (a setting added later gets its default). */
 export async function loadSettings(): Promise<Settings> {

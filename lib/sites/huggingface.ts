@@ -108,10 +108,18 @@ function hfLinks(id: string): PaperLinks {
   return { hf: `https://huggingface.co/papers/${bare}`, abs: `https://arxiv.org/abs/${bare}`, pdf: `https://arxiv.org/pdf/${bare}` };
 }
 
+/**
+ * A root-relative link to a paper page, the way the site writes its own (`/papers/2407.21783`). Read
+ * without building a URL: a page holds about 50 of them, and they are read as the page loads.
+ */
+const OWN_PAPER_LINK = /^\/papers\/([\w.-]+)\/?(?:[?#]|$)/;
+
 /** The arXiv id a link to a Hugging Face paper page points to, or null (other hosts, other pages). */
 function paperIdOf(a: Element, base: URL): string | null {
   const href = a.getAttribute('href');
   if (!href) return null;
+  const own = OWN_PAPER_LINK.exec(href);
+  if (own) return parseArxivId(own[1])?.id ?? null;
   let u: URL;
   try {
     u = new URL(href, base);

@@ -3,10 +3,10 @@
  * gone, so the library page reminds the reader to export when the last export is older than the
  * `exportReminderDays` setting (0: never). A folder-sync write counts as an export.
  */
-import { storage } from 'wxt/utils/storage';
+import { localItem } from '@/lib/local-item';
 
 /** When this device last wrote a whole-library export (ms since the epoch; 0: never). */
-export const lastExportItem = storage.defineItem<number>('local:lastExportAt', { fallback: 0 });
+export const lastExportItem = localItem<number>('lastExportAt', 0);
 
 const DAY = 24 * 60 * 60 * 1000;
 
