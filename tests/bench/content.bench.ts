@@ -19,6 +19,8 @@ import { EXTENSION_DIR, chromiumPath, fixturePath, launchExtension, revealCard }
 import type { BenchResult } from './types';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+/** `BENCH_PAGES=huggingface` (or `arxiv`) measures that page only. */
+const ONLY_PAGES = process.env.BENCH_PAGES?.split(',');
 
 /** A 2,000-entry arXiv listing (current layout) built from the real entries of the saved /recent page. */
 export function bigArxivListing(entries = 2000): string {
@@ -189,7 +191,7 @@ export async function run(): Promise<BenchResult[]> {
   const floorDir = floorExtension(mkdtempSync(path.join(tmpdir(), 'margins-floor-')));
   const floor = await plainContext(floorDir);
   const built = readdirSync(path.join(EXTENSION_DIR, 'content-scripts'));
-  for (const p of PAGES.filter((page) => built.includes(`${page.script}.js`))) {
+  for (const p of PAGES.filter((page) => built.includes(`${page.script}.js`) && (!ONLY_PAGES || ONLY_PAGES.includes(page.script)))) {
     const body = p.body();
     ext.serve(p.url, body);
     for (const other of [plain, floor]) {
