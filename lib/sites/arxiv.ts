@@ -144,8 +144,8 @@ function doiAliases(els: Iterable<Element>, id: string): string[] {
   return out;
 }
 
-function detectListing(doc: Document, url: URL): DetectedCard[] {
-  const cards: DetectedCard[] = [];
+/** A listing's cards, found one at a time (a listing can hold 2,000). */
+function* listingCards(doc: Document, url: URL): Generator<DetectedCard> {
   const seen = new Set<Element>();
   for (const link of doc.querySelectorAll(LISTING_ABS_LINK)) {
     const dt = link.closest('dt');
@@ -156,22 +156,19 @@ function detectListing(doc: Document, url: URL): DetectedCard[] {
     let dd = dt.nextElementSibling;
     while (dd && dd.tagName !== 'DD' && dd.tagName !== 'DT') dd = dd.nextElementSibling;
     const root = dd?.tagName === 'DD' ? dd : dt;
-    cards.push(
-      lazyCard({ id: parsed.id, aliases: [], root, mount: { anchor: dt, position: 'beforeend' } }, () => {
-        const head = headLinks(dt, url);
-        const version = parsed.version ?? head.version;
-        return {
-          title: cleanText(root.querySelector(LISTING_TITLE)),
-          authors: textsOf(root.querySelectorAll(LISTING_AUTHORS)),
-          links: compactLinks({ ...arxivLinks(parsed.id, version), html: head.html }),
-          ...(version ? { version } : {}),
-          ...abstractOf(root === dd ? root.querySelector(LISTING_ABSTRACT) : null),
-          ...subjectCategory(root === dd ? root.querySelector(LISTING_PRIMARY_SUBJECT) : null),
-        };
-      }),
-    );
+    yield lazyCard({ id: parsed.id, aliases: [], root, mount: { anchor: dt, position: 'beforeend' } }, () => {
+      const head = headLinks(dt, url);
+      const version = parsed.version ?? head.version;
+      return {
+        title: cleanText(root.querySelector(LISTING_TITLE)),
+        authors: textsOf(root.querySelectorAll(LISTING_AUTHORS)),
+        links: compactLinks({ ...arxivLinks(parsed.id, version), html: head.html }),
+        ...(version ? { version } : {}),
+        ...abstractOf(root === dd ? root.querySelector(LISTING_ABSTRACT) : null),
+        ...subjectCategory(root === dd ? root.querySelector(LISTING_PRIMARY_SUBJECT) : null),
+      };
+    });
   }
-  return cards;
 }
 
 function abstractOf(el: Element | null): { abstract?: string } {
@@ -253,6 +250,16 @@ function detectAbs(doc: Document, url: URL): DetectedCard[] {
   ];
 }
 
+/** Every card of the page, as found. Never throws: an odd page is a page without (more) cards. */
+function* cardsOf(doc: Document, url: URL): Generator<DetectedCard> {
+  try {
+    const cards = url.pathname.startsWith('/abs/') ? detectAbs(doc, url) : url.pathname.startsWith('/search') ? detectSearch(doc) : listingCards(doc, url);
+    for (const card of cards) if (card.root.isConnected) yield card;
+  } catch {
+    // Never throw into the page: the cards found so far stand; the popup says when there are none.
+  }
+}
+
 /** Pages that list papers: listings, catch-up, search results. */
 const LISTING_PATH = /^\/(list|catchup|search)(\/|$)/;
 
@@ -272,16 +279,11 @@ export const arxivAdapter: SiteAdapter = {
   },
   detect(doc, url) {
     try {
-      const cards = url.pathname.startsWith('/abs/')
-        ? detectAbs(doc, url)
-        : url.pathname.startsWith('/search')
-          ? detectSearch(doc)
-          : detectListing(doc, url);
-      return cards.filter((c) => c.root.isConnected);
+      return [...cardsOf(doc, url)];
     } catch {
-      // Never throw into the page: an odd page is a page without cards (the popup says so).
-      return [];
+      return []; // (cardsOf does not throw; this is the contract's last guard)
     }
   },
+  detectEach: cardsOf,
   observeRoot: (doc) => doc.querySelector('#dlpage') ?? doc.querySelector('main') ?? doc.body,
 };

@@ -46,6 +46,12 @@ export interface SiteAdapter {
   /** Pure detection. Must never throw on odd pages and must never return a wrong id. */
   detect(doc: Document, url: URL): DetectedCard[];
   /**
+   * The same cards as `detect`, in the same order, found one at a time as they are asked for: for sites
+   * whose pages list thousands, so that the content runtime can hand the page its main thread back
+   * between slices. Each card is read when asked for, from the page as it is then. Never throws.
+   */
+  detectEach?(doc: Document, url: URL): Iterable<DetectedCard>;
+  /**
    * The element to observe for changes ("load more", re-renders, client-side navigation). Defaults to
    * `document.body`. Kept as narrow as the site allows so the observer sees little.
    */

@@ -88,6 +88,12 @@ export function describeTable(site: string, adapter: SiteAdapter): void {
         expect(cards.at(-1)?.title ?? null).toBe(page.lastTitle);
         expect(cards.every((c) => c.title.length > 0)).toBe(true);
         expect(adapter.expectsCards(url, doc)).toBe(page.count > 0);
+        if (adapter.detectEach) {
+          // Found one at a time, the same cards in the same order.
+          const each = [...adapter.detectEach(doc, url)];
+          expect(each.map((c) => c.id)).toEqual(ids);
+          expect(each.every((c, i) => c.root === cards[i].root && c.title === cards[i].title)).toBe(true);
+        }
 
         // With our controls in the page, detection finds the same cards again (a rescan adds nothing).
         const unmount = mountStandIns(cards);

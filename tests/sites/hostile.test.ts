@@ -162,6 +162,28 @@ for (const [name, site] of Object.entries(SITES)) {
       expect(cards.length).toBeLessThanOrEqual(40);
     });
 
+    // For the adapters that find cards one at a time (detectEach).
+    if (site.adapter.detectEach) it('cards found one at a time: cards removed between two asks are not found, the rest are', () => {
+      const parts: string[] = [];
+      for (let n = 0; n < 40; n++) parts.push(site.card(n, `Paper ${n}`));
+      const doc = parsePage(site.page(parts.join('')), site.url);
+      const roots = [...doc.querySelectorAll('[data-truth]')];
+      const found: DetectedCard[] = [];
+      // As the content runtime does: it hands the page its main thread between slices, and the page may
+      // re-render meanwhile (here, right after card 5 was found).
+      for (const card of site.adapter.detectEach!(doc, new URL(site.url))) {
+        found.push(card);
+        if (found.length === 6) {
+          for (const r of roots.slice(6, 21)) {
+            if (name === 'arxiv') r.previousElementSibling?.remove();
+            r.remove();
+          }
+        }
+      }
+      expect(found.map((c) => c.id)).toEqual([...roots.slice(0, 6), ...roots.slice(21)].map((r) => r.getAttribute('data-truth')));
+      expect(found.every((c) => c.root.isConnected)).toBe(true);
+    });
+
     it('a title nested 2,000 levels deep is read without blowing the stack', { timeout: 120_000 }, () => {
       const deep = `${'<span>'.repeat(2_000)}Deep title${'</span>'.repeat(2_000)}`;
       const doc = parsePage(site.page(site.card(0, deep)), site.url);
