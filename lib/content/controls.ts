@@ -125,12 +125,14 @@ export class CardControls {
   private shadow!: ShadowRoot;
   private bar!: HTMLElement;
   private starBtn!: HTMLElement;
-  private chips!: HTMLElement;
   private addBtn!: HTMLElement;
   private noteBtn!: HTMLElement;
-  private snippet!: HTMLElement;
-  private status!: HTMLElement;
-  private newBadge!: HTMLElement;
+  // Made the first time they have something to show (most cards never do): every element of a card's
+  // controls is styled and laid out in the frame that brings the card's controls in.
+  private chips: HTMLElement | null = null;
+  private snippet: HTMLElement | null = null;
+  private status: HTMLElement | null = null;
+  private newBadge: HTMLElement | null = null;
   private built = false;
   private title = '';
   private isNew = false;
@@ -192,19 +194,14 @@ export class CardControls {
     adoptStyles(this.shadow);
 
     this.bar = el('span', { class: 'bar', role: 'group', 'aria-label': `Margins: ${title}` });
-    this.newBadge = el('span', { class: 'new-badge', title: 'New since your last visit', hidden: '' }, 'NEW');
     this.starBtn = button({ class: 'star' });
     this.starBtn.append(starIcon());
     this.starBtn.addEventListener('click', () => this.run(() => this.actions.toggleStar()));
-    this.chips = el('span', { class: 'chips' });
     this.addBtn = button({ class: 'add', 'aria-label': `Add a tag to ${title}` }, '+ tag');
     this.addBtn.addEventListener('click', () => this.openTagInput());
     this.noteBtn = button({ class: 'note-btn' });
     this.noteBtn.addEventListener('click', () => this.toggleNoteEditor());
-    this.snippet = el('span', { class: 'snippet', hidden: '' });
-    this.snippet.addEventListener('click', () => this.openNoteEditor());
-    this.status = el('span', { class: 'error', role: 'alert' });
-    this.bar.append(this.newBadge, this.starBtn, this.chips, this.addBtn, this.noteBtn, this.snippet, this.status);
+    this.bar.append(this.starBtn, this.addBtn, this.noteBtn);
     this.shadow.append(this.bar);
     this.render();
   }
@@ -216,39 +213,83 @@ export class CardControls {
 
   setNew(isNew: boolean): void {
     this.isNew = isNew;
-    if (this.built) setHidden(this.newBadge, !isNew);
+    if (this.built && (isNew || this.newBadge)) setHidden(this.badge(), !isNew);
   }
 
   private render(): void {
     if (!this.built) return;
-    setHidden(this.newBadge, !this.isNew);
+    if (this.isNew || this.newBadge) setHidden(this.badge(), !this.isNew);
     const { starred, tags, note } = this.view;
     setAttr(this.starBtn, 'aria-pressed', String(starred));
     setAttr(this.starBtn, 'aria-label', `${starred ? 'Unstar' : 'Star'} ${this.title}`);
     setAttr(this.starBtn, 'title', starred ? 'Starred (s)' : 'Star (s)');
 
-    const existing = new Map([...this.chips.children].map((c) => [c.getAttribute('data-tag')!, c as HTMLElement]));
-    const wanted = tags.map((tag) => existing.get(tag) ?? this.makeChip(tag));
-    for (const [tag, chip] of existing) if (!tags.includes(tag)) chip.remove();
-    wanted.forEach((chip, i) => {
-      const color = this.actions.tagColor(chip.getAttribute('data-tag')!);
-      setAttr(chip, 'data-color', color ? '' : null);
-      if (color && chip.style.getPropertyValue('--chip-color') !== color) chip.style.setProperty('--chip-color', color);
-      if (this.chips.children[i] !== chip) this.chips.insertBefore(chip, this.chips.children[i] ?? null);
-    });
+    if (tags.length || this.chips) this.renderChips(this.chipList(), tags);
 
     const hasNote = note.trim() !== '';
     setText(this.noteBtn, hasNote ? 'note' : '+ note');
     setAttr(this.noteBtn, 'data-has-note', hasNote ? '' : null);
     setAttr(this.noteBtn, 'aria-label', `${hasNote ? 'Edit the note on' : 'Add a note to'} ${this.title}`);
     setAttr(this.noteBtn, 'aria-expanded', String(!!this.noteEditor));
-    setHidden(this.snippet, !hasNote || !!this.noteEditor);
-    setText(this.snippet, hasNote ? note.replace(/\s+/g, ' ').slice(0, 140) : '');
-    setAttr(this.snippet, 'title', note.slice(0, 1000));
+    if (hasNote || this.snippet) {
+      const snippet = this.noteSnippet();
+      setHidden(snippet, !hasNote || !!this.noteEditor);
+      setText(snippet, hasNote ? note.replace(/\s+/g, ' ').slice(0, 140) : '');
+      setAttr(snippet, 'title', note.slice(0, 1000));
+    }
     // Someone else changed the note (another tab, the popup) while our editor is open and idle: follow.
     if (this.noteEditor && this.pendingNote === null && this.noteEditor.textarea.value !== note) {
       if (this.shadow.activeElement !== this.noteEditor.textarea) this.noteEditor.textarea.value = note;
     }
+  }
+
+  private renderChips(chips: HTMLElement, tags: string[]): void {
+    const existing = new Map([...chips.children].map((c) => [c.getAttribute('data-tag')!, c as HTMLElement]));
+    const wanted = tags.map((tag) => existing.get(tag) ?? this.makeChip(tag));
+    for (const [tag, chip] of existing) if (!tags.includes(tag)) chip.remove();
+    wanted.forEach((chip, i) => {
+      const color = this.actions.tagColor(chip.getAttribute('data-tag')!);
+      setAttr(chip, 'data-color', color ? '' : null);
+      if (color && chip.style.getPropertyValue('--chip-color') !== color) chip.style.setProperty('--chip-color', color);
+      if (chips.children[i] !== chip) chips.insertBefore(chip, chips.children[i] ?? null);
+    });
+  }
+
+  /** The NEW badge, first in the bar. */
+  private badge(): HTMLElement {
+    if (!this.newBadge) {
+      this.newBadge = el('span', { class: 'new-badge', title: 'New since your last visit', hidden: '' }, 'NEW');
+      this.bar.prepend(this.newBadge);
+    }
+    return this.newBadge;
+  }
+
+  /** The tag chips, between the star and "+ tag". */
+  private chipList(): HTMLElement {
+    if (!this.chips) {
+      this.chips = el('span', { class: 'chips' });
+      this.addBtn.before(this.chips);
+    }
+    return this.chips;
+  }
+
+  /** The note's first words, after the note button. */
+  private noteSnippet(): HTMLElement {
+    if (!this.snippet) {
+      this.snippet = el('span', { class: 'snippet', hidden: '' });
+      this.snippet.addEventListener('click', () => this.openNoteEditor());
+      this.noteBtn.after(this.snippet);
+    }
+    return this.snippet;
+  }
+
+  /** Where a failed save says why, last in the bar (an alert: screen readers read it out). */
+  private statusLine(): HTMLElement {
+    if (!this.status) {
+      this.status = el('span', { class: 'error', role: 'alert' });
+      this.bar.append(this.status);
+    }
+    return this.status;
   }
 
   private makeChip(tag: string): HTMLElement {
@@ -263,10 +304,10 @@ export class CardControls {
   private async run(action: () => Promise<void>): Promise<boolean> {
     try {
       await action();
-      this.status.textContent = '';
+      if (this.status) this.status.textContent = '';
       return true;
     } catch (err) {
-      this.status.textContent = err instanceof Error ? err.message : 'Margins could not save that.';
+      this.statusLine().textContent = err instanceof Error ? err.message : 'Margins could not save that.';
       return false;
     }
   }

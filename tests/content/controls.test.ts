@@ -121,3 +121,43 @@ describe('CardControls buttons', () => {
     expect(shadow.textContent).not.toMatch(/[\u2600-\u27bf]/);
   });
 });
+
+describe('CardControls parts', () => {
+  const bar = (c: CardControls) => [...c.host.shadowRoot!.querySelector('.bar')!.children].map((e) => e.className);
+
+  it('a card with nothing on it builds its three buttons only; the rest comes, in its place, when it has something to show', async () => {
+    // Every element is styled and laid out in the frame that brings a screen of controls in.
+    const controls = mounted({ id: 'arxiv:2301.00002', starred: false, tags: [], note: '' });
+    expect(bar(controls)).toEqual(['star', 'add', 'note-btn']);
+    controls.update({ id: 'arxiv:2301.00002', starred: false, tags: [], note: 'A note.' });
+    expect(bar(controls)).toEqual(['star', 'add', 'note-btn', 'snippet']);
+    controls.update({ id: 'arxiv:2301.00002', starred: true, tags: ['vision'], note: 'A note.' });
+    controls.setNew(true);
+    expect(bar(controls)).toEqual(['new-badge', 'star', 'chips', 'add', 'note-btn', 'snippet']);
+    controls.setNew(false);
+    controls.update({ id: 'arxiv:2301.00002', starred: false, tags: [], note: '' });
+    const shadow = controls.host.shadowRoot!;
+    expect((shadow.querySelector('.new-badge') as HTMLElement).hidden).toBe(true);
+    expect(shadow.querySelectorAll('.chip')).toHaveLength(0);
+    expect((shadow.querySelector('.snippet') as HTMLElement).hidden).toBe(true);
+  });
+
+  it('a failed save says why in an alert at the end of the bar, and the next good save clears it', async () => {
+    let fail = true;
+    const controls = new CardControls(() => 'A paper', { id: 'arxiv:2301.00003', starred: false, tags: [], note: '' }, {
+      ...actions,
+      toggleStar: async () => {
+        if (fail) throw new Error('The disk is full.');
+      },
+    });
+    document.body.append(controls.host);
+    controls.materialize();
+    const shadow = controls.host.shadowRoot!;
+    (shadow.querySelector('.star') as HTMLElement).click();
+    await expect.poll(() => shadow.querySelector('[role="alert"]')?.textContent).toBe('The disk is full.');
+    expect(bar(controls).at(-1)).toBe('error');
+    fail = false;
+    (shadow.querySelector('.star') as HTMLElement).click();
+    await expect.poll(() => shadow.querySelector('[role="alert"]')?.textContent).toBe('');
+  });
+});
