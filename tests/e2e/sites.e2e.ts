@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bigArxivListing } from '../bench/content.bench';
 import { FIXTURE_PAGES, HANDMADE_PAGES, type PageExpectation } from '../sites/fixture-expectations';
 import { type ExtensionBrowser, cardRoots, fixturePath, launchExtension, revealCard, scrollThrough, waitForCards } from './harness';
 
@@ -82,6 +83,43 @@ describe('every card on the real pages', () => {
     await expect.poll(() => popup.locator('.notice').textContent()).toMatch(/found no papers on this arXiv page.*site may have changed/);
     expect(await page.evaluate(() => document.body.innerHTML)).toBe(before);
     await popup.close();
+  });
+
+  it('a 2,000-entry listing: every card in view has its controls wherever the reader scrolls or jumps, with cards hidden or not', async () => {
+    // On pages this long the runtime watches only every few cards for the viewport; each watched card
+    // brings in its neighbours. Whatever comes into view must still get its controls.
+    const url = 'https://arxiv.org/list/astro-ph.CO/pastweek?show=2000';
+    const html = bigArxivListing();
+    b.serve(url, html);
+    const page = await b.open(url);
+    // 2,000 entries built from the saved page's first day, and that page's other days as they were.
+    await waitForCards(page, html.match(/<dd>/g)!.length);
+    const bareInView = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('dl#articles > dd')]
+          .filter((dd) => {
+            const r = dd.getBoundingClientRect();
+            return r.height > 0 && r.bottom > 0 && r.top < innerHeight;
+          })
+          .filter((dd) => !dd.previousElementSibling?.querySelector('[data-margins-for]')).length,
+      );
+    const visit = async (y: number) => {
+      await page.evaluate((y) => window.scrollTo(0, y), y);
+      await expect.poll(bareInView, { timeout: 5_000 }).toBe(0);
+    };
+    for (let y = 0; y <= 12_000; y += 600) await visit(y); // reading down, a screen at a time
+    for (const y of [150_000, 60_000, 95_500, 20_000]) await visit(y); // jumps (End, links, search)
+    // Controls are made for what the reader came near, not for all 2,000 cards.
+    expect(await page.$$eval('[data-margins-for]', (h) => h.length)).toBeLessThan(800);
+
+    // Starred papers hidden: every card is watched again (a hidden card cannot bring its neighbours in).
+    const popup = await b.popupFor(page);
+    await popup.evaluate(() => chrome.storage.local.set({ settings: { starredOnListings: 'hide' } }));
+    await page.waitForSelector('html[data-margins-hide-starred]', { state: 'attached' });
+    for (const y of [40_000, 41_200, 120_000]) await visit(y);
+    await popup.evaluate(() => chrome.storage.local.set({ settings: { starredOnListings: 'show' } }));
+    await popup.close();
+    await page.close();
   });
 
   it('keeps exactly one set of controls per card through re-renders, client-side navigation and "load more"', async () => {
