@@ -264,11 +264,11 @@ export class CardControls {
     return this.newBadge;
   }
 
-  /** The tag chips, between the star and "+ tag". */
+  /** The tag chips, right after the star ("+ tag" may be out of the bar: its input takes its place while open). */
   private chipList(): HTMLElement {
     if (!this.chips) {
       this.chips = el('span', { class: 'chips' });
-      this.addBtn.before(this.chips);
+      this.starBtn.after(this.chips);
     }
     return this.chips;
   }

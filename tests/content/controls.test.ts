@@ -142,6 +142,18 @@ describe('CardControls parts', () => {
     expect((shadow.querySelector('.snippet') as HTMLElement).hidden).toBe(true);
   });
 
+  it("the first tag arrives while the tag input is open: its chip shows, after the star, before the input", () => {
+    const controls = mounted({ id: 'arxiv:2301.00004', starred: false, tags: [], note: '' });
+    const shadow = controls.host.shadowRoot!;
+    (shadow.querySelector('.add') as HTMLElement).click();
+    expect(shadow.querySelector('.add')).toBeNull(); // the input took its place
+    controls.update({ id: 'arxiv:2301.00004', starred: false, tags: ['cosmology'], note: '' });
+    expect([...shadow.querySelectorAll('.chip')].map((c) => c.getAttribute('data-tag'))).toEqual(['cosmology']);
+    const order = bar(controls);
+    expect(order.slice(0, 2)).toEqual(['star', 'chips']);
+    expect(order.indexOf('chips')).toBeLessThan(order.findIndex((c) => !['star', 'chips'].includes(c)));
+  });
+
   it('a failed save says why in an alert at the end of the bar, and the next good save clears it', async () => {
     let fail = true;
     const controls = new CardControls(() => 'A paper', { id: 'arxiv:2301.00003', starred: false, tags: [], note: '' }, {
