@@ -147,6 +147,28 @@ async function scrollLongTasks(context: BrowserContext, url: string, cards: numb
   return long;
 }
 
+/**
+ * Main-thread time while the reader scrolls the listing in small steps (60 wheel steps of 120 px, 30 ms
+ * apart): what the page costs per scrolled frame, with controls coming in as cards near the viewport.
+ */
+async function scrollStepsTime(context: BrowserContext, url: string, cards: number, withExtension: boolean): Promise<number> {
+  const page = await context.newPage();
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForFunction((n) => document.querySelectorAll('[data-margins-id]').length >= n, withExtension ? cards : 0, { timeout: 60_000 });
+  await page.evaluate(() => new Promise((r) => requestIdleCallback(() => requestAnimationFrame(() => setTimeout(r, 500)))));
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+  const before = await taskDuration(cdp);
+  for (let i = 0; i < 60; i++) {
+    await page.mouse.wheel(0, 120);
+    await page.waitForTimeout(30);
+  }
+  await page.waitForTimeout(300);
+  const ms = ((await taskDuration(cdp)) - before) * 1000;
+  await page.close();
+  return ms;
+}
+
 async function taskDuration(cdp: import('playwright-core').CDPSession): Promise<number> {
   const { metrics } = await cdp.send('Performance.getMetrics');
   return metrics.find((m) => m.name === 'TaskDuration')!.value;
@@ -245,6 +267,19 @@ export async function run(): Promise<BenchResult[]> {
         scrollWithout.push(...(await scrollLongTasks(plain.context, p.url, p.cards, false)));
         scrollWith.push(...(await scrollLongTasks(ext.context, p.url, p.cards, true)));
       }
+      const stepsWith: number[] = [];
+      const stepsWithout: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        stepsWithout.push(await scrollStepsTime(plain.context, p.url, p.cards, false));
+        stepsWith.push(await scrollStepsTime(ext.context, p.url, p.cards, true));
+      }
+      results.push({
+        name: `${p.name}: main-thread time while scrolling 7,200 px in 60 small steps, with Margins`,
+        value: median(stepsWith),
+        unit: 'ms',
+        baseline: median(stepsWithout),
+        note: 'median of 3',
+      });
       results.push({
         name: `${p.name}: longest task while scrolling 18,000 px down (3 runs) with Margins`,
         value: Math.max(0, ...scrollWith),
