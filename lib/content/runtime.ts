@@ -31,7 +31,7 @@ const MATERIALIZE_MARGIN = '1000px 0px';
  * entries cost about 2.3 ms of each such frame on the 2,000-entry listing (measured against none). And a
  * watched card brings its neighbours in with it, so controls come in a few batches instead of one or two
  * cards per frame, each batch a frame that lays the listing out again. Scrolling 7,200 px in 60 steps
- * took 2.2 s of main thread watching every card, 0.7 s this way (4 runs each).
+ * took 2.2 s of main thread watching every card, 0.56 s this way (0.26 s without Margins).
  */
 const WATCH_ALL_UP_TO = 200;
 /**
@@ -98,9 +98,13 @@ export class MarginsPage {
         const m = this.mounted.get(e.target);
         if (!m) continue;
         this.toShow.add(m);
-        // A watched card speaks for the unwatched ones on either side of it, up to the next watched ones.
+        // A watched card brings in the cards on either side of it, up to the second watched card: the next
+        // watched card comes in with it, so a reader scrolling on meets a batch every other watched card
+        // (scrolling the 2,000-entry listing in small steps: 0.77 s of main thread with the next watched
+        // card as the bound, 0.56 s with the second; 6 runs each).
         if (stride > 1 && this.ordered[m.index] === m) {
-          for (let i = Math.max(0, m.index - stride + 1); i < Math.min(this.ordered.length, m.index + stride); i++) this.toShow.add(this.ordered[i]);
+          const reach = 2 * stride - 1;
+          for (let i = Math.max(0, m.index - reach); i <= Math.min(this.ordered.length - 1, m.index + reach); i++) this.toShow.add(this.ordered[i]);
         }
       }
       void this.showQueued();
