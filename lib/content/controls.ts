@@ -42,6 +42,12 @@ function adoptStyles(shadow: ShadowRoot): void {
   shadow.append(style);
 }
 
+/** `node`, once `place` has put it where it goes. */
+function placed<T extends Node>(node: T, place: (node: T) => void): T {
+  place(node);
+  return node;
+}
+
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   props: Partial<Record<string, string>> = {},
@@ -257,39 +263,25 @@ export class CardControls {
 
   /** The NEW badge, first in the bar. */
   private badge(): HTMLElement {
-    if (!this.newBadge) {
-      this.newBadge = el('span', { class: 'new-badge', title: 'New since your last visit', hidden: '' }, 'NEW');
-      this.bar.prepend(this.newBadge);
-    }
-    return this.newBadge;
+    return (this.newBadge ??= placed(el('span', { class: 'new-badge', title: 'New since your last visit', hidden: '' }, 'NEW'), (b) => this.bar.prepend(b)));
   }
 
   /** The tag chips, right after the star ("+ tag" may be out of the bar: its input takes its place while open). */
   private chipList(): HTMLElement {
-    if (!this.chips) {
-      this.chips = el('span', { class: 'chips' });
-      this.starBtn.after(this.chips);
-    }
-    return this.chips;
+    return (this.chips ??= placed(el('span', { class: 'chips' }), (c) => this.starBtn.after(c)));
   }
 
   /** The note's first words, after the note button. */
   private noteSnippet(): HTMLElement {
-    if (!this.snippet) {
-      this.snippet = el('span', { class: 'snippet', hidden: '' });
-      this.snippet.addEventListener('click', () => this.openNoteEditor());
-      this.noteBtn.after(this.snippet);
-    }
-    return this.snippet;
+    return (this.snippet ??= placed(el('span', { class: 'snippet', hidden: '' }), (s) => {
+      s.addEventListener('click', () => this.openNoteEditor());
+      this.noteBtn.after(s);
+    }));
   }
 
   /** Where a failed save says why, last in the bar (an alert: screen readers read it out). */
   private statusLine(): HTMLElement {
-    if (!this.status) {
-      this.status = el('span', { class: 'error', role: 'alert' });
-      this.bar.append(this.status);
-    }
-    return this.status;
+    return (this.status ??= placed(el('span', { class: 'error', role: 'alert' }), (s) => this.bar.append(s)));
   }
 
   private makeChip(tag: string): HTMLElement {
