@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { EXTENSION_DIR, chromiumPath, fixturePath, launchExtension, revealCard } from '../e2e/harness';
 import type { BenchResult } from './types';
 
@@ -125,15 +125,21 @@ async function smallestChangeFrame(context: BrowserContext, url: string, line: s
   return frame;
 }
 
+/** The page loaded, its cards marked (with the extension), and settled: ready to be scrolled. */
+async function settledPage(context: BrowserContext, url: string, cards: number, withExtension: boolean): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForFunction((n) => document.querySelectorAll('[data-margins-id]').length >= n, withExtension ? cards : 0, { timeout: 60_000 });
+  await page.evaluate(() => new Promise((r) => requestIdleCallback(() => requestAnimationFrame(() => setTimeout(r, 500)))));
+  return page;
+}
+
 /**
  * Long tasks while the reader scrolls the whole page down, a screen and a half at a time (controls come
  * in as their cards near the viewport), after the page has settled. Returns every long task's duration.
  */
 async function scrollLongTasks(context: BrowserContext, url: string, cards: number, withExtension: boolean): Promise<number[]> {
-  const page = await context.newPage();
-  await page.goto(url, { waitUntil: 'load' });
-  await page.waitForFunction((n) => document.querySelectorAll('[data-margins-id]').length >= n, withExtension ? cards : 0, { timeout: 60_000 });
-  await page.evaluate(() => new Promise((r) => requestIdleCallback(() => requestAnimationFrame(() => setTimeout(r, 500)))));
+  const page = await settledPage(context, url, cards, withExtension);
   const start = await page.evaluate(() => performance.now());
   for (let i = 0; i < 12; i++) {
     await page.mouse.wheel(0, 1500);
@@ -152,10 +158,7 @@ async function scrollLongTasks(context: BrowserContext, url: string, cards: numb
  * apart): what the page costs per scrolled frame, with controls coming in as cards near the viewport.
  */
 async function scrollStepsTime(context: BrowserContext, url: string, cards: number, withExtension: boolean): Promise<number> {
-  const page = await context.newPage();
-  await page.goto(url, { waitUntil: 'load' });
-  await page.waitForFunction((n) => document.querySelectorAll('[data-margins-id]').length >= n, withExtension ? cards : 0, { timeout: 60_000 });
-  await page.evaluate(() => new Promise((r) => requestIdleCallback(() => requestAnimationFrame(() => setTimeout(r, 500)))));
+  const page = await settledPage(context, url, cards, withExtension);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
   const before = await taskDuration(cdp);
