@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import { type Annotation, type Clock, type Paper, isBlank } from '@/lib/model';
+import { type HistoryChunk, type HistoryEntry, NoteHistoryStore, chunkHistory } from './history';
 import { PACK_COUNT, type Pack, type PackSummaryBase, PackedTable, packAll } from './packs';
 
 /** A tag's own metadata (colour), clocked like every other field so that it syncs. */
@@ -9,15 +10,9 @@ export interface TagMeta {
   c: Clock;
 }
 
-/** A note text that lost a merge or was overwritten by an import: kept so no words are ever lost. */
-export interface NoteHistoryEntry {
+/** A kept note text as schema v2-v4 stored it, one row each (v5 keeps them in chunks: history.ts). */
+interface NoteHistoryRow extends HistoryEntry {
   seq?: number;
-  id: string;
-  text: string;
-  c: Clock;
-  /** Why it was kept: 'import' (lost a merge), 'local' (replaced by an edit on this device). */
-  reason: 'import' | 'local';
-  savedAt: number;
 }
 
 /** Papers the reader has been shown on a listing (for "new since last visit"). */
@@ -149,6 +144,8 @@ export const DB_NAME = 'margins';
  *   v4  the per-row annotations and papers tables are dropped (v3's upgrade has read them: an
  *       upgrade from v2 or v1 runs both in one transaction, all or nothing); an inbox for files
  *       handed to the background for import.
+ *   v5  the note history moves into chunks of entries (history.ts); the upgrade copies every entry.
+ *   v6  the per-row note history table is dropped (v5's upgrade has read it).
  */
 export const SCHEMA_V1 = {
   papers: 'id',
@@ -176,6 +173,10 @@ export const SCHEMA_V3 = { ...SCHEMA_V2, ...PACK_TABLES };
 
 export const SCHEMA_V4 = { ...SCHEMA_V3, annotations: null, papers: null, inbox: 'key' };
 
+export const SCHEMA_V5 = { ...SCHEMA_V4, historyChunks: '++seq, *ids' };
+
+export const SCHEMA_V6 = { ...SCHEMA_V5, noteHistory: null };
+
 export class MarginsDB extends Dexie {
   annotationPacks!: Table<Pack<Annotation>, number>;
   annotationSummaries!: Table<AnnotationSummary, number>;
@@ -188,7 +189,9 @@ export class MarginsDB extends Dexie {
   readonly paperStore: PackedTable<Paper, PaperSummary>;
   aliases!: EntityTable<AliasEntry, 'alias'>;
   seen!: EntityTable<SeenEntry, 'id'>;
-  noteHistory!: EntityTable<NoteHistoryEntry, 'seq'>;
+  historyChunks!: Table<HistoryChunk, number>;
+  /** Note texts that lost a merge or were replaced by a restore, in chunks. */
+  readonly history: NoteHistoryStore;
   tagMeta!: EntityTable<TagMeta, 'name'>;
   meta!: EntityTable<MetaEntry, 'key'>;
   inbox!: EntityTable<InboxEntry, 'key'>;
@@ -227,6 +230,15 @@ export class MarginsDB extends Dexie {
         await tx.table('paperSummaries').bulkAdd(papers.summaries);
       });
     this.version(4).stores(SCHEMA_V4);
+    this.version(5)
+      .stores(SCHEMA_V5)
+      .upgrade(async (tx) => {
+        // In the order they were kept (the primary key counts up).
+        const rows = await tx.table<NoteHistoryRow>('noteHistory').toArray();
+        const entries = rows.map(({ seq: _seq, ...entry }) => entry);
+        await tx.table('historyChunks').bulkAdd(chunkHistory(entries));
+      });
+    this.version(6).stores(SCHEMA_V6);
     this.annotationStore = new PackedTable<Annotation, AnnotationSummary>(this, this.annotationPacks, this.annotationSummaries, summarizeAnnotations, {
       table: this.packDirectory,
       update: async (summaries) => {
@@ -235,7 +247,8 @@ export class MarginsDB extends Dexie {
       },
     });
     this.paperStore = new PackedTable<Paper, PaperSummary>(this, this.paperPacks, this.paperSummaries, summarizePapers);
+    this.history = new NoteHistoryStore(this, this.historyChunks);
   }
 }
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 6;

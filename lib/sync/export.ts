@@ -108,12 +108,12 @@ export async function readState(
       return rows;
     });
   onProgress?.(0, steps, 'Reading the library');
-  return db.transaction('r', [...db.annotationStore.tables, ...db.paperStore.tables, db.aliases, db.tagMeta, db.noteHistory], async () => {
+  return db.transaction('r', [...db.annotationStore.tables, ...db.paperStore.tables, db.aliases, db.tagMeta, ...db.history.tables], async () => {
     const [annotations, allPapers, allAliases, history, metas] = await Promise.all([
       step(records.annotations(filter)),
       filter.kind === 'all' ? step(records.papers('all')) : Promise.resolve(null),
       filter.kind === 'all' ? step(db.aliases.toArray()) : Promise.resolve(null),
-      step(db.noteHistory.toArray()),
+      step(db.history.toArray()),
       step(db.tagMeta.toArray()),
     ]);
     const state = emptyState();

@@ -84,12 +84,12 @@ export async function saveFolder(device: DeviceDB, handle: SyncDirectoryHandle |
  * there is nothing to write. Counts catch new records; the newest clock catches edits.
  */
 export async function changeMark(db: MarginsDB): Promise<string> {
-  return db.transaction('r', [...db.annotationStore.tables, ...db.paperStore.tables, db.aliases, db.tagMeta, db.noteHistory], async () => {
+  return db.transaction('r', [...db.annotationStore.tables, ...db.paperStore.tables, db.aliases, db.tagMeta, ...db.history.tables], async () => {
     const [annotations, papers, aliases, history, range, metas] = await Promise.all([
       db.annotationStore.count(),
       db.paperStore.count(),
       db.aliases.count(),
-      db.noteHistory.count(),
+      db.history.chunkCount(),
       updatedRange(db),
       db.tagMeta.toArray(),
     ]);

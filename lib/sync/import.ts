@@ -13,7 +13,7 @@
  * Either way an edit made between preview and confirm is merged, not overwritten.
  */
 import Dexie from 'dexie';
-import type { MarginsDB, NoteHistoryEntry } from '@/lib/db/schema';
+import type { MarginsDB } from '@/lib/db/schema';
 import { readByKeys } from '@/lib/db/read';
 import type { PacksSeen } from '@/lib/db/packs';
 import { tagCounts } from '@/lib/db/queries';
@@ -99,9 +99,9 @@ export interface ImportPlan {
   annotations: Annotation[];
   aliases: { alias: string; id: string }[];
   tagMeta: ReturnType<typeof canonicalTagMeta>[];
-  /** New history entries, and existing ones (by seq) whose reason changes. */
+  /** New history entries, and stored ones (by chunk and key) whose reason changes. */
   historyAdds: FileHistoryEntry[];
-  historyReasonUpdates: { seq: number; reason: FileHistoryEntry['reason'] }[];
+  historyReasonUpdates: { chunk: number; key: string; reason: FileHistoryEntry['reason'] }[];
   /** Views of the annotations that changed, for the tabs. */
   changedViews: AnnotationView[];
   /** Keys of the file's records that change anything here (see `minimalFile`). */
@@ -129,7 +129,8 @@ export interface LocalSlice {
    * A merged annotation keeps the fields its stored record has beyond the file's.
    */
   state: SyncState;
-  historySeq: Map<string, number>;
+  /** The chunk each stored history entry of `state` is in (by history key). */
+  historyChunks: Map<string, number>;
   /**
    * Tags in use in this library (to tell which tags the import creates): at least those the file
    * sets on some paper, the only ones planImport asks about.
@@ -204,9 +205,9 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
     const existing = local.state.noteHistory.get(key);
     if (existing) {
       const merged = mergeHistoryEntry(existing, h);
-      const seq = local.historySeq.get(key);
-      if (merged.reason !== existing.reason && seq !== undefined) {
-        plan.historyReasonUpdates.push({ seq, reason: merged.reason });
+      const chunk = local.historyChunks.get(key);
+      if (merged.reason !== existing.reason && chunk !== undefined) {
+        plan.historyReasonUpdates.push({ chunk, key, reason: merged.reason });
         local.state.noteHistory.set(key, merged);
         return true;
       }
@@ -366,7 +367,7 @@ interface SeenPacks {
 
 /** The tables an import reads (and, but for the inbox, writes). */
 function importTables(db: MarginsDB) {
-  return [...db.annotationStore.tables, ...db.paperStore.tables, db.aliases, db.tagMeta, db.noteHistory, db.meta, db.inbox];
+  return [...db.annotationStore.tables, ...db.paperStore.tables, db.aliases, db.tagMeta, ...db.history.tables, db.meta, db.inbox];
 }
 
 /**
@@ -410,17 +411,15 @@ export async function readLocalSlice(
     if (inc.note && mine?.note && !sameStamp(mine.note, inc.note)) ids.add(id);
   }
   for (const h of incoming.noteHistory.values()) ids.add(h.id);
-  const historySeq = new Map<string, number>();
-  const rows: NoteHistoryEntry[] =
-    ids.size > 2_000 ? (await db.noteHistory.toArray()).filter((h) => ids.has(h.id)) : await db.noteHistory.where('id').anyOf([...ids]).toArray();
-  for (const row of rows) {
+  const historyChunks = new Map<string, number>();
+  for (const row of await db.history.forIds(ids)) {
     const entry = canonicalHistory(row);
     const key = historyKey(entry);
     const existing = state.noteHistory.get(key);
     state.noteHistory.set(key, existing ? mergeHistoryEntry(existing, entry) : entry);
-    if (!historySeq.has(key) && row.seq !== undefined) historySeq.set(key, row.seq);
+    if (!historyChunks.has(key)) historyChunks.set(key, row.chunk);
   }
-  return { state, historySeq, tagsInUse: await tagsInUse(db, incoming, records) };
+  return { state, historyChunks, tagsInUse: await tagsInUse(db, incoming, records) };
 }
 
 /** Which of the tags the file sets are in use here (the packs' summaries know every tag in use). */
@@ -516,7 +515,7 @@ export async function withNotesReplacedSince(db: MarginsDB, prepared: PreparedIm
   // Not a text the history already keeps as imported: the whole file would change nothing for it. (The
   // preview reads no history for notes both sides share, so this is asked here, of the few replaced.)
   const keptAsImported = new Set(
-    (await db.noteHistory.where('id').anyOf(replaced.map((a) => a.id)).toArray()).filter((h) => h.reason === 'import').map(historyKey),
+    (await db.history.forIds(replaced.map((a) => a.id))).filter((h) => h.reason === 'import').map(historyKey),
   );
   const toAdd = replaced.filter((a) => !keptAsImported.has(historyKey({ id: a.id, text: a.note!.v, c: a.note!.c })));
   if (!toAdd.length) return prepared.toSend;
@@ -604,13 +603,8 @@ async function writePlan(db: MarginsDB, plan: ImportPlan, seen: SeenPacks, now: 
   performance.mark('margins:import-papers');
   if (plan.aliases.length) await db.aliases.bulkPut(plan.aliases);
   if (plan.tagMeta.length) await db.tagMeta.bulkPut(plan.tagMeta);
-  if (plan.historyAdds.length) {
-    await db.noteHistory.bulkAdd(plan.historyAdds.map((h) => ({ ...h, savedAt: now })));
-  }
-  // In one request, not one round trip per entry (a sync of every paper can change thousands).
-  if (plan.historyReasonUpdates.length) {
-    await db.noteHistory.bulkUpdate(plan.historyReasonUpdates.map((u) => ({ key: u.seq, changes: { reason: u.reason } })));
-  }
+  await db.history.add(plan.historyAdds.map((h) => ({ ...h, savedAt: now })));
+  await db.history.setReasons(plan.historyReasonUpdates, historyKey);
   // Hybrid logical clock: later local edits must win over everything imported.
   await observeClock(db, plan.summary.latestClock);
   performance.mark('margins:import-written');

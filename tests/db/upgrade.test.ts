@@ -2,7 +2,8 @@ import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withAnyTag } from '@/lib/db/queries';
 import { applyEdits, getViews } from '@/lib/db/repository';
-import { MarginsDB, SCHEMA_V1, SCHEMA_V2, SCHEMA_VERSION, emptyDirectoryNumbers, fillDirectory, summarizeAnnotations } from '@/lib/db/schema';
+import { HISTORY_CHUNK } from '@/lib/db/history';
+import { MarginsDB, SCHEMA_V1, SCHEMA_V2, SCHEMA_V4, SCHEMA_VERSION, emptyDirectoryNumbers, fillDirectory, summarizeAnnotations } from '@/lib/db/schema';
 import { generateLibrary } from '../library/seed';
 
 const NAME = 'margins-upgrade-test';
@@ -84,6 +85,35 @@ describe('schema upgrades', () => {
     expect((await db.tagMeta.get('rl'))?.color).toBe('#aa0000');
     const starred = lib.annotations.filter((a) => a.starred).length;
     expect((await db.annotationSummaries.toArray()).reduce((n, s) => n + s.starred, 0)).toBe(starred);
+    db.close();
+  });
+});
+
+describe('the note history in chunks (v5, v6)', () => {
+  it('moves every v4 history row into chunks, in order, and drops the per-row table', async () => {
+    const v4 = new Dexie(NAME);
+    v4.version(4).stores(SCHEMA_V4);
+    await v4.open();
+    // More rows than one chunk holds, for two papers, two reasons, one very long text.
+    const rows = Array.from({ length: HISTORY_CHUNK + 37 }, (_, i) => ({
+      id: i % 2 ? 'arxiv:2301.00001' : 'doi:10.1145/3368089',
+      text: i === 5 ? 'x'.repeat(90_000) : `older text ${i}`,
+      c: { t: 1_700_000_000_000 + i, d: i % 3 ? 'aaaa' : 'bbbb' },
+      reason: i % 7 ? ('import' as const) : ('local' as const),
+      savedAt: 1_800_000_000_000 + i,
+    }));
+    await v4.table('noteHistory').bulkAdd(rows);
+    v4.close();
+
+    const db = new MarginsDB(NAME);
+    await db.open();
+    expect(db.verno).toBe(SCHEMA_VERSION);
+    expect(db.backendDB().objectStoreNames.contains('noteHistory')).toBe(false);
+    expect(db.tables.map((t) => t.name)).not.toContain('noteHistory');
+    // Every entry, unchanged and in the order it was kept; no seq left on an entry.
+    expect((await db.history.toArray()).map(({ chunk: _c, ...e }) => e)).toEqual(rows);
+    expect(await db.history.chunkCount()).toBe(2);
+    expect((await db.history.forIds(['arxiv:2301.00001'])).map((e) => e.text)).toEqual(rows.filter((r) => r.id === 'arxiv:2301.00001').map((r) => r.text));
     db.close();
   });
 });

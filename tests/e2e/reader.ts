@@ -66,6 +66,6 @@ export async function exportAll(page: Page): Promise<{ text: string; filename: s
 export function expectedPreview(local: SyncState, incoming: SyncState): ImportSummary {
   const tagsInUse = new Set<string>();
   for (const a of local.annotations.values()) for (const [t, s] of Object.entries(a.tags)) if (s.v) tagsInUse.add(t);
-  const slice: LocalSlice = { state: local, historySeq: new Map(), tagsInUse };
+  const slice: LocalSlice = { state: local, historyChunks: new Map(), tagsInUse };
   return planImport(slice, incoming).summary;
 }

@@ -92,6 +92,8 @@ describe('upgrading a v2 library in Chromium', () => {
     expect(names).toEqual(expect.arrayContaining(['annotationPacks', 'annotationSummaries', 'paperPacks', 'paperSummaries']));
     expect(names).not.toContain('annotations');
     expect(names).not.toContain('papers');
+    expect(names).toContain('historyChunks');
+    expect(names).not.toContain('noteHistory');
     const shown = lib.annotations.filter((a) => a.starred || a.tagList.length || a.note?.v).length;
     await expect(page.locator('.result-count').textContent()).resolves.toContain(shown.toLocaleString('en-US'));
 
@@ -118,7 +120,7 @@ describe('upgrading a v2 library in Chromium', () => {
           req.onerror = () => reject(req.error);
           req.onsuccess = () => {
             const idb = req.result;
-            const tx = idb.transaction(['annotationPacks', 'paperPacks', 'noteHistory']);
+            const tx = idb.transaction(['annotationPacks', 'paperPacks', 'historyChunks']);
             type Row = { id: string; note?: { v: string }; tags: Record<string, { v: boolean }> };
             const out = { annotations: [] as [string, string, number][], papers: 0, history: [] as string[] };
             tx.objectStore('annotationPacks').getAll().onsuccess = (e) => {
@@ -128,8 +130,8 @@ describe('upgrading a v2 library in Chromium', () => {
             tx.objectStore('paperPacks').getAll().onsuccess = (e) => {
               for (const p of (e.target as IDBRequest<{ rows: unknown[] }[]>).result) out.papers += p.rows.length;
             };
-            tx.objectStore('noteHistory').getAll().onsuccess = (e) => {
-              out.history = (e.target as IDBRequest<{ text: string }[]>).result.map((h) => h.text);
+            tx.objectStore('historyChunks').getAll().onsuccess = (e) => {
+              out.history = (e.target as IDBRequest<{ entries: { text: string }[] }[]>).result.flatMap((c) => c.entries.map((h) => h.text));
             };
             tx.oncomplete = () => {
               idb.close();

@@ -134,7 +134,7 @@ describe('SyncPanel', () => {
     expect((asked[1] as { staged?: unknown }).staged).toBe((asked[0] as { staged?: unknown }).staged);
     expect(await db.inbox.count()).toBe(0);
     expect((await db.annotationStore.get(P1))?.note?.v).toBe('theirs');
-    expect((await db.noteHistory.toArray()).map((h) => h.text)).toEqual(['mine']);
+    expect((await db.history.toArray()).map((h) => h.text)).toEqual(['mine']);
     expect((await db.annotationStore.get(P3))?.tagList).toEqual(['fresh']);
   });
 
@@ -156,7 +156,7 @@ describe('SyncPanel', () => {
     const before = await dumpDb(db);
     await userEvent.upload(screen.getByLabelText('Import a Margins file…'), await fileFromOtherDevice());
     const preview = await screen.findByRole('region', { name: 'Import “other.json”?' });
-    vi.spyOn(db.noteHistory, 'bulkAdd').mockImplementationOnce(() => {
+    vi.spyOn(db.historyChunks, 'bulkAdd').mockImplementationOnce(() => {
       throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
     });
     await userEvent.click(within(preview).getByRole('button', { name: 'Import' }));

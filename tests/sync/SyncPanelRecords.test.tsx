@@ -159,7 +159,7 @@ describe('SyncPanel with the records in memory', () => {
     expect(staged).toHaveLength(2);
     expect(parseExportText(staged[1]).annotations.map((a) => a.id).sort()).toEqual([P1, P2]);
     expect((await db.annotationStore.get(P1))?.note?.v).toBe('rewritten');
-    expect((await db.noteHistory.where('id').equals(P1).toArray()).map((h) => h.text)).toContain('in the database');
+    expect((await db.history.forIds([P1])).map((h) => h.text)).toContain('in the database');
     expect((await db.annotationStore.get(P2))?.tagList).toEqual(['later', 'nlp']);
     await waitFor(async () => expect(await db.inbox.count()).toBe(0));
   });

@@ -95,7 +95,7 @@ describe('import: preview, apply, one transaction', () => {
     expect((await db.paperStore.get(P1))?.title).toBe('Paper one, full title');
     expect(await db.aliases.get('doi:10.18653/v1/2021.naacl-main.208')).toEqual({ alias: 'doi:10.18653/v1/2021.naacl-main.208', id: P3 });
     expect((await db.tagMeta.get('nlp'))?.color).toBe('#00aa00');
-    const history = await db.noteHistory.toArray();
+    const history = await db.history.toArray();
     expect(history.map((h) => [h.id, h.text, h.reason])).toEqual([[P1, 'B thinks so', 'import']]);
 
     // Importing the same file again changes nothing.
@@ -136,7 +136,7 @@ describe('import: preview, apply, one transaction', () => {
 
   it('is all or nothing: a failure while writing leaves the database as it was', async () => {
     const before = await dumpDb(db);
-    vi.spyOn(db.noteHistory, 'bulkAdd').mockImplementation(() => {
+    vi.spyOn(db.historyChunks, 'bulkAdd').mockImplementation(() => {
       throw new Error('disk on fire');
     });
     await expect(applyImport(db, fileFromB(Date.now()))).rejects.toThrow('disk on fire');
@@ -261,7 +261,7 @@ describe('import: preview, apply, one transaction', () => {
     const before = await dumpDb(db);
     const key = await stageImport(db, fileFromB(Date.now()));
     await imports.preview(key);
-    vi.spyOn(db.noteHistory, 'bulkAdd').mockImplementationOnce(() => {
+    vi.spyOn(db.historyChunks, 'bulkAdd').mockImplementationOnce(() => {
       throw new Error('disk on fire');
     });
     const plans = performance.getEntriesByName('margins:import-read').length;

@@ -47,7 +47,7 @@ beforeEach(async () => {
   const c = { t: NOW - 10 * 365 * 86_400_000, d: 'otherdevice' };
   const annotations = ids.slice(0, 10).map((id) => ({ id, tags: {}, note: { v: `older text on ${id}`, c }, createdAt: c.t }));
   await applyImport(db, buildExportFile(stateFromFile({ papers: [], annotations, aliases: [], tagMeta: [], noteHistory: [] }), { filter: { kind: 'all' }, device: 'otherdevice', exportedAt: c.t }));
-  expect(await db.noteHistory.count()).toBeGreaterThan(0);
+  expect(await db.history.chunkCount()).toBeGreaterThan(0);
   expect(await db.aliases.count()).toBe(5);
   store = new LibraryStore(db);
   await store.start({ firstPage: false });
@@ -181,10 +181,10 @@ describe('import preview from the records in memory (property test, fake Indexed
         const fromDb = await prepareImport(db, file);
         expect(fromMemory).toEqual(fromDb);
         // The reference: every local record (every paper, so every title and every "known" paper).
-        const rows = await db.noteHistory.toArray();
+        const rows = await db.history.toArray();
         const full: LocalSlice = {
           state: await readState(db),
-          historySeq: new Map(rows.map((r) => [historyKey(r), r.seq!])),
+          historyChunks: new Map(rows.map((r) => [historyKey(r), r.chunk])),
           tagsInUse: new Set((await db.annotationStore.toArray()).flatMap((a) => a.tagList)),
         };
         const reference = planImport(full, stateFromFile(file));

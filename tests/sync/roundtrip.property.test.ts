@@ -167,7 +167,7 @@ describe('the part of a file the preview sends, when the reader replaces a note 
     await applyImport(whole, file);
     await applyImport(part, toSend);
 
-    const kept = await part.noteHistory.toArray();
+    const kept = await part.history.toArray();
     expect(kept.map((h) => h.text)).toEqual(['read section 3 again']);
     expect(stateFingerprint(await readState(part))).toBe(stateFingerprint(await readState(whole)));
   });
@@ -189,7 +189,7 @@ describe('the part of a file the preview sends, when the reader replaces a note 
     await imports.discard(early);
     await applyImport(whole, file);
     await imports.apply(key);
-    expect((await part.noteHistory.toArray()).map((h) => h.text)).toEqual(['read section 3 again']);
+    expect((await part.history.toArray()).map((h) => h.text)).toEqual(['read section 3 again']);
     expect(stateFingerprint(await readState(part))).toBe(stateFingerprint(await readState(whole)));
     expect(await part.inbox.count()).toBe(0);
   });
@@ -272,7 +272,7 @@ describe('a staged file, when the reader replaces a note both sides hold before 
     await applyImport(whole, file);
     const result = await imports.apply(key);
     expect(result.summary.notesKept).toBe(1);
-    expect((await staged.noteHistory.toArray()).map((h) => h.text)).toEqual(['read section 3 again']);
+    expect((await staged.history.toArray()).map((h) => h.text)).toEqual(['read section 3 again']);
     expect(stateFingerprint(await readState(staged))).toBe(stateFingerprint(await readState(whole)));
   });
 });
