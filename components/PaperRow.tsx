@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { AnnotationView } from '@/lib/model';
 import { normalizeTag } from '@/lib/model';
+import { type NoteVersionsSource, NoteVersions } from './NoteVersions';
 import { TagChip } from './TagChip';
 
 export interface PaperRowProps {
@@ -19,6 +20,8 @@ export interface PaperRowProps {
   onAddTag(tag: string): Promise<void>;
   onRemoveTag(tag: string): Promise<void>;
   onSaveNote(note: string): Promise<void>;
+  /** The note's earlier texts (see NoteVersions). */
+  noteVersions?: NoteVersionsSource;
 }
 
 const NOTE_AUTOSAVE_MS = 400;
@@ -99,7 +102,13 @@ export function PaperRow(props: PaperRowProps) {
           </button>
         </div>
         {open === 'note' ? (
-          <NoteEditor label={`Note on ${label}`} note={view.note} onSave={(t) => run(() => props.onSaveNote(t))} onClose={() => onOpenChange?.(null)} />
+          <NoteEditor
+            label={`Note on ${label}`}
+            note={view.note}
+            onSave={(t) => run(() => props.onSaveNote(t))}
+            onClose={() => onOpenChange?.(null)}
+            versions={props.noteVersions}
+          />
         ) : (
           view.note && <div className="paper-note muted">{view.note.length > 200 ? view.note.slice(0, 200) + '…' : view.note}</div>
         )}
@@ -181,7 +190,14 @@ export function TagInput(props: { label: string; suggestions: string[]; onAdd(ta
   );
 }
 
-export function NoteEditor(props: { label: string; note: string; onSave(text: string): Promise<boolean>; onClose(): void }) {
+export function NoteEditor(props: {
+  label: string;
+  note: string;
+  onSave(text: string): Promise<boolean>;
+  onClose(): void;
+  /** The note's earlier texts, to show and restore (when the page can ask for them). */
+  versions?: NoteVersionsSource;
+}) {
   const [text, setText] = useState(props.note);
   const [status, setStatus] = useState('');
   const pending = useRef<string | null>(null);
@@ -247,6 +263,17 @@ export function NoteEditor(props: { label: string; note: string; onSave(text: st
           Done
         </button>
       </div>
+      {props.versions && (
+        <NoteVersions
+          source={props.versions}
+          beforeRestore={flush}
+          onRestored={(restored) => {
+            pending.current = null;
+            setText(restored);
+            setStatus('');
+          }}
+        />
+      )}
     </div>
   );
 }

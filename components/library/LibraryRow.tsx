@@ -1,4 +1,5 @@
 import { memo } from 'react';
+import type { NoteVersionsSource } from '@/components/NoteVersions';
 import { NoteEditor, TagInput, useSaveAction } from '@/components/PaperRow';
 import { siteName } from '@/components/PopupParts';
 import { TagChip } from '@/components/TagChip';
@@ -20,6 +21,8 @@ export interface LibraryRowProps {
   onAddTag(item: LibraryItem, tag: string): Promise<void>;
   onRemoveTag(item: LibraryItem, tag: string): Promise<void>;
   onSaveNote(item: LibraryItem, note: string): Promise<void>;
+  /** The earlier texts of a paper's note (see NoteVersions). */
+  noteVersions?(item: LibraryItem): NoteVersionsSource;
   onDelete(item: LibraryItem): Promise<void>;
 }
 
@@ -129,7 +132,13 @@ export const LibraryRow = memo(function LibraryRow(props: LibraryRowProps) {
           </button>
         </div>
         {editor === 'note' ? (
-          <NoteEditor label={`Note on ${label}`} note={item.note} onSave={(t) => run(() => props.onSaveNote(item, t))} onClose={() => setEditor(null)} />
+          <NoteEditor
+            label={`Note on ${label}`}
+            note={item.note}
+            onSave={(t) => run(() => props.onSaveNote(item, t))}
+            onClose={() => setEditor(null)}
+            versions={props.noteVersions?.(item)}
+          />
         ) : (
           item.note && (
             <div className="row-note" title={item.note.length > NOTE_SNIPPET_CHARS ? item.note : undefined}>

@@ -163,6 +163,12 @@ export function PopupApp({ initialPage }: { initialPage?: PageAnswer }) {
                 onAddTag={(tag) => edit(card, { addTags: [tag] })}
                 onRemoveTag={(tag) => edit(card, { removeTags: [tag] })}
                 onSaveNote={(note) => edit(card, { note })}
+                noteVersions={{
+                  load: async () => (await ask({ type: 'notes.versions', id: card.id })).versions,
+                  restore: async (text) => {
+                    await ask({ type: 'notes.restore', id: card.id, text });
+                  },
+                }}
               />
             ))}
             {shown.length === 0 && <li className="muted pad">No paper on this page matches “{filter}”.</li>}

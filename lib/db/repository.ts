@@ -378,3 +378,55 @@ export async function restoreViews(db: MarginsDB, views: AnnotationView[], after
     return updated.length;
   });
 }
+
+/** An earlier text of a note, as the note history keeps it (newest first in `noteVersions`). */
+export interface NoteVersion {
+  text: string;
+  /** When the text was written, and on which device (its clock). */
+  writtenAt: number;
+  device: string;
+  /** 'import': it lost a merge with another device's note; 'local': a restore replaced it here. */
+  reason: 'import' | 'local';
+  /** When this device kept it. */
+  keptAt: number;
+}
+
+/** The earlier texts of a paper's note, newest first; each text once, and not the note as it is now. */
+export async function noteVersions(db: MarginsDB, id: string): Promise<NoteVersion[]> {
+  return db.transaction('r', [...db.annotationStore.tables, db.aliases, ...db.history.tables], async () => {
+    const recordId = (await resolveIds(db, [id])).get(id)!;
+    const [current, entries] = await Promise.all([db.annotationStore.get(recordId), db.history.forIds([recordId])]);
+    const now = current?.note?.v ?? '';
+    const byText = new Map<string, NoteVersion>();
+    for (const e of entries) {
+      if (e.text === now || e.text === '') continue;
+      const had = byText.get(e.text);
+      if (!had || had.writtenAt < e.c.t) byText.set(e.text, { text: e.text, writtenAt: e.c.t, device: e.c.d, reason: e.reason, keptAt: e.savedAt });
+    }
+    return [...byText.values()].sort((a, b) => b.writtenAt - a.writtenAt || a.text.localeCompare(b.text));
+  });
+}
+
+/**
+ * Make an earlier text the note again. The text it replaces is kept in the note history first (so a
+ * restore loses nothing either, and the replaced text travels to other devices with the history);
+ * the restored text gets a new clock, like any edit. One transaction. Refused when `text` is not in
+ * the paper's history (the history is where restores come from).
+ */
+export async function restoreNote(db: MarginsDB, id: string, text: string): Promise<AnnotationView> {
+  return db.transaction('rw', [...db.annotationStore.tables, db.meta, db.aliases, ...db.history.tables], async () => {
+    const recordId = (await resolveIds(db, [id])).get(id)!;
+    const entries = await db.history.forIds([recordId]);
+    if (!entries.some((e) => e.text === text)) throw new Error('That earlier note is not in this paper\'s history any more; nothing was changed.');
+    const clock = await tick(db);
+    const current = (await db.annotationStore.get(recordId)) ?? emptyAnnotation(recordId, clock.t);
+    if (current.note?.v === text) return viewOf(current, id);
+    const replaced = current.note;
+    if (replaced && replaced.v !== '' && !entries.some((e) => e.text === replaced.v && e.c.t === replaced.c.t && e.c.d === replaced.c.d)) {
+      await db.history.add([{ id: recordId, text: replaced.v, c: replaced.c, reason: 'local', savedAt: clock.t }]);
+    }
+    const next = deriveAnnotation({ ...current, note: { v: text, c: clock } });
+    await db.annotationStore.put(next);
+    return viewOf(next, id);
+  });
+}

@@ -135,6 +135,13 @@ async function handlePrivileged(deps: HandlerDeps, req: PrivilegedRequest) {
     case 'annotations.restore':
       result = { changed: await repo.restoreViews(db, req.views, after) };
       break;
+    case 'notes.versions':
+      return { versions: await repo.noteVersions(db, req.id) };
+    case 'notes.restore': {
+      const state = await repo.restoreNote(db, req.id, req.text);
+      deps.broadcast([state]);
+      return { state };
+    }
     case 'sync.import': {
       // Merges the file with the current database in one transaction (with the plan of its preview
       // when nothing was written since; see StagedImports).

@@ -9,6 +9,7 @@
  */
 import * as z from 'zod/mini';
 import { isArxivCategory, isCanonicalId } from '@/lib/ids';
+import type { NoteVersion } from '@/lib/db/repository';
 import type { AnnotationView } from '@/lib/model';
 import type { ImportSummary, StagedPreview } from '@/lib/sync/import';
 
@@ -125,6 +126,10 @@ export const privilegedRequestSchema = z.discriminatedUnion('type', [
       )
       .check(z.minLength(1), z.maxLength(LIMITS.editsPerMessage)),
   }),
+  // A note's earlier texts (the note history), and making one of them the note again. Our own pages
+  // only: the history is private, and content scripts live inside other sites' pages.
+  z.strictObject({ type: z.literal('notes.versions'), id: canonicalId }),
+  z.strictObject({ type: z.literal('notes.restore'), id: canonicalId, text: z.string().check(z.maxLength(LIMITS.note)) }),
   // Import an export file: the file itself (or its JSON text), or the key under which the page put
   // it in the database's inbox (a large file crosses much faster that way; see lib/sync/import.ts). lib/sync/format.ts validates the whole file (the one definition of the
   // format) before anything is written, so it is opaque here.
@@ -162,6 +167,8 @@ export interface ResponseMap {
   'papers.delete': { deleted: number; before: AnnotationView[] };
   'papers.bulkEdit': { changed: number; before: AnnotationView[] };
   'annotations.restore': { changed: number };
+  'notes.versions': { versions: NoteVersion[] };
+  'notes.restore': { state: AnnotationView };
   'sync.import': ImportSummary;
   'sync.preview': StagedPreview;
   'sync.keep': { held: boolean };

@@ -189,6 +189,31 @@ describe('library page', { timeout: 20_000 }, () => {
     await waitFor(async () => expect((await getViews(db, [id(3)]))[id(3)].tags).toContain('to-read'));
   });
 
+  it('shows a note\'s earlier versions under the editor, and restores one with what the reader typed kept', async () => {
+    await seed();
+    // Another device's note on paper 2 lost a merge here: the history keeps it.
+    await db.history.add([{ id: id(2), text: 'From the laptop: reread the proofs', c: { t: 1_700_000_000_000, d: 'laptop01' }, reason: 'import', savedAt: 1_700_000_100_000 }]);
+    renderApp();
+    await waitFor(() => expect(count()).toBe('4 papers'));
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Edit the note on Attention Is All You Need' }));
+    const toggle = await screen.findByRole('button', { name: 'Earlier versions (1)' });
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    await user.click(toggle);
+    const list = screen.getByRole('list', { name: 'Earlier versions of this note' });
+    expect(within(list).getByText('From the laptop: reread the proofs')).toBeTruthy();
+    expect(within(list).getByText(/lost a sync merge/)).toBeTruthy();
+    // Typed but not yet autosaved: saved first, then replaced, then kept in the list.
+    const box = screen.getByRole('textbox', { name: 'Note on Attention Is All You Need' }) as HTMLTextAreaElement;
+    await user.type(box, ' and again');
+    await user.click(within(list).getByRole('button', { name: /Restore the version written/ }));
+    await waitFor(() => expect(box.value).toBe('From the laptop: reread the proofs'));
+    expect((await getViews(db, [id(2)]))[id(2)].note).toBe('From the laptop: reread the proofs');
+    await waitFor(() => expect(within(screen.getByRole('list', { name: 'Earlier versions of this note' })).getByText(/again and again/)).toBeTruthy());
+    expect(document.querySelector('.note-versions [role=status]')?.textContent).toMatch(/Restored/);
+    expect(asked.filter((r) => r.type === 'notes.versions')).toHaveLength(2); // on open, and after the restore
+  });
+
   it('reminds the reader above the list to export a library that was never exported', async () => {
     await lastExportItem.setValue(0);
     const month = Date.now() - 30 * 86_400_000;
