@@ -160,6 +160,26 @@ describe('sync between two devices through export files', () => {
     const fileA2 = await exportAll(panelA);
     expect(stateOf(fileA2.text).annotations.get(z)?.star?.v).toBe(true);
 
+    // On B, the note that lost the merge is one click away under the note editor, and restoring it
+    // keeps the text it replaces: B's note on y is B's again, and A's text is in the history it exports.
+    const titleY = stateA.papers.get(y)!.title;
+    const libraryB = await b.extensionPage('library.html');
+    await libraryB.getByRole('searchbox', { name: /Search titles/ }).fill(titleY);
+    await libraryB.getByRole('button', { name: `Edit the note on ${titleY}` }).click();
+    await libraryB.getByRole('button', { name: 'Earlier versions (1)' }).click();
+    const versions = libraryB.getByRole('list', { name: 'Earlier versions of this note' });
+    expect(await versions.getByRole('listitem').allInnerTexts()).toEqual([expect.stringContaining('B: skim only.')]);
+    await versions.getByRole('button', { name: /Restore the version written/ }).click();
+    await expect.poll(() => libraryB.getByRole('textbox', { name: `Note on ${titleY}` }).inputValue()).toBe('B: skim only.');
+    await expect.poll(async () => versions.getByRole('listitem').allInnerTexts()).toEqual([expect.stringContaining('A: read fully, newer than B.')]);
+    const fileB2 = stateOf((await exportAll(panelB)).text);
+    expect(fileB2.annotations.get(y)?.note?.v).toBe('B: skim only.');
+    // (The history only grows: the restored text stays in it too; the list leaves out the note as it is.)
+    expect([...fileB2.noteHistory.values()].filter((h) => h.id === y).map((h) => [h.text, h.reason]).sort()).toEqual([
+      ['A: read fully, newer than B.', 'local'],
+      ['B: skim only.', 'import'],
+    ]);
+
     // Nothing left either browser but the listing page itself.
     expect(a.extensionRequests).toEqual([]);
     expect(b.extensionRequests).toEqual([]);
