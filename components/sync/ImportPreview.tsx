@@ -85,7 +85,7 @@ export function ImportPreview(props: ImportPreviewProps) {
           {s.notesKept > 0 && (
             <div>
               <dt>Notes kept in history</dt>
-              <dd data-count="notesKept">{num(s.notesKept)} (the older text of a note changed on both devices: nothing is lost)</dd>
+              <dd data-count="notesKept">{num(s.notesKept)} (the older text of a note changed on both devices: nothing is lost; it is under the note, in “Earlier versions”)</dd>
             </div>
           )}
           {(s.metadataUpdated > 0 || s.tagColorsChanged > 0) && (

@@ -80,6 +80,17 @@ for (const scheme of ['light', 'dark'] as const) {
   const preview = settings.getByRole('region', { name: 'Import “margins-laptop.json”?' });
   await preview.waitFor();
   await preview.screenshot({ path: path.join(OUT, `import-preview-${scheme}.png`) });
+
+  // Imported: the laptop's newer note won; this device's text is one click away under the note editor.
+  await preview.getByRole('button', { name: 'Import' }).click();
+  await panel.getByTestId('import-result').waitFor();
+  const library = await b.extensionPage('library.html');
+  await library.setViewportSize({ width: 1100, height: 620 });
+  await library.getByRole('searchbox', { name: /Search titles/ }).fill('2607.21497');
+  await library.getByRole('button', { name: /^Edit the note on/ }).click();
+  await library.getByRole('button', { name: 'Earlier versions (1)' }).click();
+  await library.getByRole('list', { name: 'Earlier versions of this note' }).waitFor();
+  await library.screenshot({ path: path.join(OUT, `note-versions-${scheme}.png`) });
   await b.close();
 }
 console.log(`screenshots written to ${path.relative(ROOT, OUT)}`);
