@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { applyEdits, deletePapers, setTagColor } from '@/lib/db/repository';
+import { applyEdits, deletePapers, noteVersions, restoreNote, setTagColor } from '@/lib/db/repository';
 import type { MarginsDB } from '@/lib/db/schema';
 import { exportLibrary, readState } from '@/lib/sync/export';
 import { parseExportText } from '@/lib/sync/format';
@@ -21,6 +21,8 @@ type Op =
   | { kind: 'edit'; dev: number; paper: string; star?: boolean; addTags?: string[]; removeTags?: string[]; note?: string; wall: number }
   | { kind: 'delete'; dev: number; paper: string; wall: number }
   | { kind: 'color'; dev: number; tag: string; color: string | null; wall: number }
+  /** Make an earlier version of a note the note again: of the `pick`-th paper that has one, if any. */
+  | { kind: 'restore'; dev: number; pick: number; wall: number }
   | { kind: 'sync'; from: number; to: number };
 
 const wallArb = fc.integer({ min: 1_000, max: 1_006 });
@@ -49,6 +51,7 @@ const opArb = (devices: number): fc.Arbitrary<Op> => {
       weight: 1,
       arbitrary: fc.record({ kind: fc.constant('color' as const), dev, tag: fc.constantFrom(...TAGS), color: fc.constantFrom('#aa0000', '#00bb00', null), wall: wallArb }),
     },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('restore' as const), dev, pick: fc.nat(5), wall: wallArb }) },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('sync' as const), from: dev, to: dev }) },
   );
 };
@@ -61,6 +64,8 @@ function allPairs(devices: number): [number, number][] {
 }
 
 let wall = 1_000;
+/** Restores made (the runs must exercise them: a restore needs a note that lost a merge first). */
+let restores = 0;
 afterEach(() => vi.restoreAllMocks());
 
 async function sync(from: MarginsDB, to: MarginsDB): Promise<void> {
@@ -79,6 +84,17 @@ async function run(dbs: MarginsDB[], op: Op): Promise<void> {
   if (op.kind === 'edit') {
     const { kind: _k, dev: _d, wall: _w, paper, ...edit } = op;
     await applyEdits(db, [{ ...edit, id: paper }]);
+  } else if (op.kind === 'restore') {
+    const withVersions = [];
+    for (const paper of PAPERS) {
+      const versions = await noteVersions(db, paper);
+      if (versions.length) withVersions.push({ paper, versions });
+    }
+    if (withVersions.length) {
+      const { paper, versions } = withVersions[op.pick % withVersions.length];
+      await restoreNote(db, paper, versions[op.pick % versions.length].text);
+      restores++;
+    }
   } else if (op.kind === 'delete') await deletePapers(db, [op.paper]);
   else await setTagColor(db, op.tag, op.color);
 }
@@ -113,6 +129,7 @@ describe('devices exchanging files (property tests, fake IndexedDB)', () => {
         ),
         { numRuns: RUNS },
       );
+      expect(restores).toBeGreaterThan(0);
     }, LONG);
   }
 
@@ -142,6 +159,7 @@ describe('devices exchanging files (property tests, fake IndexedDB)', () => {
           for (const op of later) {
             if (op.kind === 'sync' && (op.from === 0 || op.to === 0)) continue;
             if ((op.kind === 'edit' || op.kind === 'delete') && (op.dev === 0 || op.paper === paper)) continue;
+            if (op.kind === 'restore') continue; // (it may pick that paper)
             if (op.kind === 'color' && op.dev === 0) continue;
             await run(dbs, op);
           }
