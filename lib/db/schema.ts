@@ -37,6 +37,11 @@ export interface InboxEntry {
   key: string;
   blob?: Blob;
   text?: string;
+  /**
+   * The text is a file (or the part of one) that the page validated already with lib/sync/format.ts:
+   * the background parses it without validating every record again (parseValidatedText).
+   */
+  validated?: true;
   at: number;
 }
 

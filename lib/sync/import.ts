@@ -20,7 +20,7 @@ import { tagCounts } from '@/lib/db/queries';
 import { describeDbError, isQuotaError, observeClock } from '@/lib/db/repository';
 import type { LibraryRecords } from '@/lib/library/store';
 import { type Annotation, type AnnotationView, type Paper, deriveAnnotation, viewOf } from '@/lib/model';
-import { type ExportFile, type FileAnnotation, type FileHistoryEntry, type FilePaper, ImportError, parseExportData, parseExportText } from './format';
+import { type ExportFile, type FileAnnotation, type FileHistoryEntry, type FilePaper, ImportError, parseExportData, parseExportText, parseValidatedText } from './format';
 import {
   type SyncState,
   canonicalAnnotation,
@@ -672,7 +672,10 @@ export async function stageImport(db: MarginsDB, file: ExportFile | string | Blo
       if (await stageBlob(db, key, file, at)) return key;
       file = await file.text();
     }
-    await db.inbox.put({ key, text: typeof file === 'string' ? file : JSON.stringify(file), at });
+    // An ExportFile value comes out of format.ts's validation (or is a part of one): marked, so the
+    // background does not validate it a second time. Text and Blobs are whatever the reader picked.
+    if (typeof file === 'string') await db.inbox.put({ key, text: file, at });
+    else await db.inbox.put({ key, text: JSON.stringify(file), validated: true, at });
   } catch (err) {
     // A full disk says so in the reader's words (nothing was imported: the library was not touched).
     throw new ImportError(describeDbError(err));
@@ -768,11 +771,11 @@ export class StagedImports {
 
   private async makePreview(key: string, now: number): Promise<StagedPreview> {
     performance.mark('margins:preview-asked');
-    const text = await this.stagedText(key);
+    const staged = await this.stagedText(key);
     performance.mark('margins:preview-read');
     let file: ExportFile;
     try {
-      file = parseExportText(text);
+      file = parseStaged(staged);
     } catch (err) {
       await this.discard(key);
       throw err;
@@ -810,7 +813,10 @@ export class StagedImports {
       if (held) {
         return await mergeFile(this.db, held.incoming, now, key, { plan: held.plan, seen: held.seen, stillHolds: () => this.writes === held.writes });
       }
-      return await applyImport(this.db, await this.stagedText(key), now, key);
+      performance.mark('margins:import-start');
+      const incoming = stateFromFile(parseStaged(await this.stagedText(key)));
+      performance.mark('margins:import-validated');
+      return await mergeFile(this.db, incoming, now, key);
     } finally {
       performance.mark('margins:import-done');
       if (held) this.drop();
@@ -825,12 +831,12 @@ export class StagedImports {
     await this.removeFromInbox(key, Date.now());
   }
 
-  private async stagedText(key: string): Promise<string> {
+  private async stagedText(key: string): Promise<{ text: string; validated: boolean }> {
     const entry = await this.db.inbox.get(key);
     if (!entry) throw new ImportError('The file to import was not found (was it imported already?). Nothing was imported.');
-    if (!entry.blob) return entry.text ?? '';
+    if (!entry.blob) return { text: entry.text ?? '', validated: entry.validated === true };
     try {
-      return await entry.blob.text();
+      return { text: await entry.blob.text(), validated: false };
     } catch (err) {
       await this.discard(key);
       throw new ImportError(`The file could not be read (${err instanceof Error ? err.message : String(err)}); pick it again. Nothing was imported.`);
@@ -850,6 +856,11 @@ export class StagedImports {
     clearTimeout(this.held.release);
     this.held = null;
   }
+}
+
+/** A staged file's records: validated here unless the page that staged it validated them already. */
+function parseStaged(staged: { text: string; validated: boolean }): ExportFile {
+  return staged.validated ? parseValidatedText(staged.text) : parseExportText(staged.text);
 }
 
 const stagedImports = new WeakMap<MarginsDB, StagedImports>();

@@ -1,13 +1,14 @@
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { applyEdits, deviceId, setTagColor } from '@/lib/db/repository';
 import type { MarginsDB } from '@/lib/db/schema';
 import { handleMessage } from '@/lib/messaging/handler';
 import { buildExportFile, exportLibrary, readState, serializeExportFile } from '@/lib/sync/export';
-import { type ExportFile, type ExportFileV1, FORMAT_VERSION, parseExportData, parseExportText } from '@/lib/sync/format';
+import { type ExportFile, type ExportFileV1, FORMAT_VERSION, parseExportData, parseExportText, parseValidatedText } from '@/lib/sync/format';
 import { stagedImportsOf, applyImport, previewImport, stageImport } from '@/lib/sync/import';
 import { viewOf } from '@/lib/model';
 import { mergeStates, stateFingerprint, stateFromFile } from '@/lib/sync/merge';
-import { dropDb, dumpDb, freshDb } from './helpers';
+import { RUNS, dropDb, dumpDb, freshDb, recordsArb } from './helpers';
 
 const P1 = 'arxiv:2301.00001';
 const P2 = 'arxiv:2301.00002';
@@ -417,5 +418,45 @@ describe('import of a large file (read as whole tables, not key by key)', () => 
     expect([summary.papersAdded, summary.papersUpdated, summary.notesKept]).toEqual([400, 800, 800]);
     expect(stateFingerprint(await readState(db))).toBe(stateFingerprint(mergeStates(local, incoming)));
     await dropDb(db);
+  });
+});
+
+describe('files the library page validated already (the inbox\'s `validated` mark)', () => {
+  const header = { filter: { kind: 'all' as const }, device: 'a1a1a1a1', exportedAt: 1_700_000_000_000 };
+
+  it('reads a valid file exactly as full validation does', () => {
+    fc.assert(
+      fc.property(recordsArb, (records) => {
+        const text = serializeExportFile(buildExportFile(stateFromFile(records), header));
+        expect(parseValidatedText(text)).toEqual(parseExportText(text));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('still refuses what is not the current format, or repeats a record; an older version is validated and upgraded', () => {
+    const file = buildExportFile(stateFromFile({ papers: [], annotations: [{ id: P1, tags: {}, createdAt: 1 }], aliases: [], tagMeta: [], noteHistory: [] }), header);
+    expect(() => parseValidatedText(JSON.stringify({ ...file, version: 99 }))).toThrow(/newer version of Margins/);
+    expect(() => parseValidatedText(JSON.stringify({ ...file, format: 'other' }))).toThrow(/not a Margins export file/);
+    expect(() => parseValidatedText(JSON.stringify(file).slice(0, 40))).toThrow(/not valid JSON/);
+    expect(() => parseValidatedText(JSON.stringify({ ...file, annotations: [...file.annotations, ...file.annotations] }))).toThrow(/appears twice/);
+    // A version 2 file (no `category`) goes through the validator and its upgrade.
+    expect(parseValidatedText(JSON.stringify({ ...file, version: 2 }))).toEqual(parseExportText(JSON.stringify({ ...file, version: 2 })));
+    expect(() => parseValidatedText(JSON.stringify({ ...file, version: 2, annotations: [{ id: P1, tags: {}, createdAt: 'x' }] }))).toThrow(/damaged/);
+  });
+
+  it('marks only what the page validated: a file object it read; never a picked file or text', async () => {
+    const db = freshDb();
+    try {
+      const file = fileFromB(Date.now());
+      expect((await db.inbox.get(await stageImport(db, file)))?.validated).toBe(true);
+      expect((await db.inbox.get(await stageImport(db, JSON.stringify(file))))?.validated).toBeUndefined();
+      expect((await db.inbox.get(await stageImport(db, new Blob([JSON.stringify(file)]))))?.validated).toBeUndefined();
+      // Unmarked text with a bad record is refused with the validator's words.
+      const bad = await stageImport(db, JSON.stringify({ ...file, annotations: [{ ...file.annotations[0], star: { v: 'yes', c: file.annotations[0].star?.c } }] }));
+      await expect(stagedImportsOf(db).apply(bad)).rejects.toThrow(/damaged or was edited by hand/);
+    } finally {
+      await dropDb(db);
+    }
   });
 });
