@@ -4,8 +4,9 @@
  *
  * Reads (building an export, the import preview) happen here: the page shares the database's origin.
  * In the library page they start from the records the page already holds in memory (`records`).
- * The import itself is applied by the background (`sync.import`), the only writer, which validates the
- * file again and merges it with the database as it is then, in one transaction. The part to import is
+ * The import itself is applied by the background (`sync.import`), the only writer, which merges the
+ * file with the database as it is then, in one transaction (a part this page validated is only parsed
+ * there; a file handed over as picked is validated there). The part to import is
  * handed over as soon as the preview shows, so the background plans it while the reader reads.
  */
 import { useLiveQuery } from 'dexie-react-hooks';
@@ -279,8 +280,8 @@ export function SyncPanel(props: SyncPanelProps) {
         let key: string;
         if (importState.where === 'background') key = await importState.staged;
         else {
-          // Only what changes something crosses to the background (which validates and merges it
-          // again), with any note the reader replaced since the preview; through the database's inbox,
+          // Only what changes something crosses to the background (which parses and merges it: this
+          // page validated it), with any note the reader replaced since the preview; through the database's inbox,
           // much faster than a large message (see stageImport). Usually that is the part staged at the
           // preview, already planned; with a replaced note it is a new part.
           const early = await importState.staged;

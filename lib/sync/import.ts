@@ -5,7 +5,7 @@
  * The background is the only writer. The preview runs where it is cheaper (see `previewWhere`):
  * - in the library page, against the records the page holds in memory, when the file mostly matches
  *   them (a usual sync): the page then sends only the records that change something (`minimalFile`),
- *   and the background validates that part again and plans it against the CURRENT database inside
+ *   and the background parses that part (validated by the page: see parseValidatedText) and plans it against the CURRENT database inside
  *   the import's transaction;
  * - in the background, when most of the file is new to this library (a new device): the page puts
  *   the file in the inbox, the background validates it once and holds the plan (`StagedImports`),
@@ -469,8 +469,7 @@ async function readAndPlan(db: MarginsDB, incoming: SyncState, now: number, seen
  * smaller file later gives what merging the whole one would. Two exceptions: a note the reader
  * replaces meanwhile (`withNotesReplacedSince` adds the file's copy of it at the confirm), and paper
  * metadata a listing page overwrites meanwhile (a shorter title seen again): then the file's fuller
- * text waits for the next sync. The background still validates this file and merges it against the
- * library as it is then.
+ * text waits for the next sync. The background merges this file against the library as it is then.
  */
 export function minimalFile(file: ExportFile, needed: ImportPlan['needed']): ExportFile {
   return {
@@ -568,7 +567,7 @@ export async function previewImport(db: MarginsDB, file: ExportFile, records?: L
 
 /**
  * Where to preview a picked file (see the header). The page previews from the records it holds but its
- * confirm hands over, validates again, reads and plans everything that changes; the background reads
+ * confirm hands over, reads and plans everything that changes (validated again until session 9); the background reads
  * every pack the file names before the preview, and its confirm only writes. Measured at 50,000
  * papers (paired runs of both designs in the built extension in Chromium, with a one-off script beside
  * tests/bench/sync.bench.ts, which measures the path chosen): a usual sync took

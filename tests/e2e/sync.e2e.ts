@@ -180,6 +180,18 @@ describe('sync between two devices through export files', () => {
       ['B: skim only.', 'import'],
     ]);
 
+    // The popup shows the same versions: on x, A's text lost to B's newer note; restored from the popup.
+    const popupB = await b.popupFor(listingB);
+    const rowX = popupB.locator(`li.paper-row[data-paper-id="${x}"]`);
+    await rowX.getByRole('button', { name: /^Edit the note on/ }).click();
+    await rowX.getByRole('button', { name: 'Earlier versions (1)' }).click();
+    const popupVersions = rowX.getByRole('list', { name: 'Earlier versions of this note' });
+    expect(await popupVersions.getByRole('listitem').allInnerTexts()).toEqual([expect.stringContaining('A: the sound horizon section is the key.')]);
+    await popupVersions.getByRole('button', { name: /Restore the version written/ }).click();
+    // (The listing's card shows it at once: the background told the tab.)
+    await expect.poll(() => listingB.locator(`[data-margins-for="${x}"] .snippet`).textContent()).toBe('A: the sound horizon section is the key.');
+    await expect.poll(async () => popupVersions.getByRole('listitem').allInnerTexts()).toEqual([expect.stringContaining('B: not convinced by the error bars.')]);
+
     // Nothing left either browser but the listing page itself.
     expect(a.extensionRequests).toEqual([]);
     expect(b.extensionRequests).toEqual([]);
