@@ -418,9 +418,10 @@ export async function restoreNote(db: MarginsDB, id: string, text: string): Prom
     const recordId = (await resolveIds(db, [id])).get(id)!;
     const entries = await db.history.forIds([recordId]);
     if (!entries.some((e) => e.text === text)) throw new Error('That earlier note is not in this paper\'s history any more; nothing was changed.');
+    const stored = await db.annotationStore.get(recordId);
+    if (stored?.note?.v === text) return viewOf(stored, id);
     const clock = await tick(db);
-    const current = (await db.annotationStore.get(recordId)) ?? emptyAnnotation(recordId, clock.t);
-    if (current.note?.v === text) return viewOf(current, id);
+    const current = stored ?? emptyAnnotation(recordId, clock.t);
     const replaced = current.note;
     if (replaced && replaced.v !== '' && !entries.some((e) => e.text === replaced.v && e.c.t === replaced.c.t && e.c.d === replaced.c.d)) {
       await db.history.add([{ id: recordId, text: replaced.v, c: replaced.c, reason: 'local', savedAt: clock.t }]);
