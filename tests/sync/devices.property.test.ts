@@ -109,26 +109,30 @@ describe('devices exchanging files (property tests, fake IndexedDB)', () => {
   const dbs = [freshDb(), freshDb(), freshDb()];
   afterAll(() => Promise.all(dbs.map(dropDb)));
 
+  /**
+   * The property: after `ops` on `devices` devices (from empty libraries) and then a round in which
+   * every device hears from every other, each device holds the merge of the states they had before it.
+   */
+  const converges = (devices: number, prefix: Op[] = []) =>
+    fc.asyncProperty(
+      fc.array(opArb(devices), { maxLength: 8 }),
+      fc.shuffledSubarray(allPairs(devices), { minLength: allPairs(devices).length }),
+      async (ops, finalRound) => {
+        vi.spyOn(Date, 'now').mockImplementation(() => wall);
+        const used = dbs.slice(0, devices);
+        await reset(used);
+        for (const op of [...prefix, ...ops]) await run(used, op);
+        const before: SyncState[] = await Promise.all(used.map((db) => readState(db)));
+        for (const [from, to] of finalRound) await sync(used[from], used[to]);
+        const expected = stateFingerprint(before.reduce(mergeStates));
+        for (const db of used) expect(stateFingerprint(await readState(db))).toBe(expected);
+        vi.restoreAllMocks();
+      },
+    );
+
   for (const devices of [2, 3]) {
     it(`${devices} devices converge whatever the order of the exchanges, to the merge of their states`, async () => {
-      await fc.assert(
-        fc.asyncProperty(
-          fc.array(opArb(devices), { maxLength: 8 }),
-          fc.shuffledSubarray(allPairs(devices), { minLength: allPairs(devices).length }),
-          async (ops, finalRound) => {
-            vi.spyOn(Date, 'now').mockImplementation(() => wall);
-            const used = dbs.slice(0, devices);
-            await reset(used);
-            for (const op of ops) await run(used, op);
-            const before: SyncState[] = await Promise.all(used.map((db) => readState(db)));
-            for (const [from, to] of finalRound) await sync(used[from], used[to]);
-            const expected = stateFingerprint(before.reduce(mergeStates));
-            for (const db of used) expect(stateFingerprint(await readState(db))).toBe(expected);
-            vi.restoreAllMocks();
-          },
-        ),
-        { numRuns: RUNS },
-      );
+      await fc.assert(converges(devices), { numRuns: RUNS });
     }, LONG);
   }
 
@@ -142,19 +146,7 @@ describe('devices exchanging files (property tests, fake IndexedDB)', () => {
       { kind: 'sync', from: 1, to: 0 },
     ];
     restores = 0;
-    await fc.assert(
-      fc.asyncProperty(fc.array(opArb(3), { maxLength: 8 }), fc.shuffledSubarray(allPairs(3), { minLength: allPairs(3).length }), async (ops, finalRound) => {
-        vi.spyOn(Date, 'now').mockImplementation(() => wall);
-        await reset(dbs);
-        for (const op of [...conflict, ...ops]) await run(dbs, op);
-        const before: SyncState[] = await Promise.all(dbs.map((db) => readState(db)));
-        for (const [from, to] of finalRound) await sync(dbs[from], dbs[to]);
-        const expected = stateFingerprint(before.reduce(mergeStates));
-        for (const db of dbs) expect(stateFingerprint(await readState(db))).toBe(expected);
-        vi.restoreAllMocks();
-      }),
-      { numRuns: RUNS },
-    );
+    await fc.assert(converges(3, conflict), { numRuns: RUNS });
     expect(restores).toBeGreaterThan(RUNS / 10);
   }, LONG);
 
