@@ -91,6 +91,14 @@ for (const scheme of ['light', 'dark'] as const) {
   await library.getByRole('button', { name: 'Earlier versions (1)' }).click();
   await library.getByRole('list', { name: 'Earlier versions of this note' }).waitFor();
   await library.screenshot({ path: path.join(OUT, `note-versions-${scheme}.png`) });
+
+  // The same versions from the popup, on the listing.
+  const popupAfter = await b.popupFor(arxiv);
+  const row = popupAfter.locator('li.paper-row[data-paper-id="arxiv:2607.21497"]');
+  await row.getByRole('button', { name: /^Edit the note on/ }).click();
+  await row.getByRole('button', { name: 'Earlier versions (1)' }).click();
+  await row.getByRole('list', { name: 'Earlier versions of this note' }).waitFor();
+  await popupAfter.screenshot({ path: path.join(OUT, `popup-note-versions-${scheme}.png`) });
   await b.close();
 }
 console.log(`screenshots written to ${path.relative(ROOT, OUT)}`);
