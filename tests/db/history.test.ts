@@ -61,6 +61,8 @@ describe('NoteHistoryStore', () => {
       const mine = await db.history.forIds([id]);
       expect(mine).toEqual(all.filter((e) => e.id === id));
     }
+    // Two papers whose entries share chunks: each chunk read once, each entry once.
+    expect(await db.history.forIds([PAPER_IDS[0], PAPER_IDS[2]])).toEqual(all.filter((e) => e.id === PAPER_IDS[0] || e.id === PAPER_IDS[2]));
     // Many papers asked at once (read whole, then left out) gives the same as asking the index.
     const many = [PAPER_IDS[1], PAPER_IDS[3], ...Array.from({ length: 2_500 }, (_, i) => `arxiv:2405.${String(i).padStart(5, '0')}`)];
     expect(await db.history.forIds(many)).toEqual(all.filter((e) => e.id === PAPER_IDS[1] || e.id === PAPER_IDS[3]));
