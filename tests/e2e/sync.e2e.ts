@@ -5,6 +5,7 @@
  * says it will do, the result equals the pure merge of the two states, and after the return trip both
  * devices hold the same state.
  */
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExportText } from '../../lib/sync/format';
@@ -169,6 +170,10 @@ describe('sync between two devices through export files', () => {
     await libraryB.getByRole('button', { name: 'Earlier versions (1)' }).click();
     const versions = libraryB.getByRole('list', { name: 'Earlier versions of this note' });
     expect(await versions.getByRole('listitem').allInnerTexts()).toEqual([expect.stringContaining('B: skim only.')]);
+    // The editor with its versions open has no serious or critical accessibility violation (axe-core).
+    const axe = await new AxeBuilder({ page: libraryB }).include('.note-editor').analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+    expect(axe.passes.length).toBeGreaterThan(3);
     await versions.getByRole('button', { name: /Restore the version written/ }).click();
     await expect.poll(() => libraryB.getByRole('textbox', { name: `Note on ${titleY}` }).inputValue()).toBe('B: skim only.');
     await expect.poll(async () => versions.getByRole('listitem').allInnerTexts()).toEqual([expect.stringContaining('A: read fully, newer than B.')]);
