@@ -6,11 +6,22 @@
  */
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { NoteVersion } from '@/lib/db/repository';
+import type { Request, ResponseMap } from '@/lib/messaging/protocol';
 
 /** Where the versions come from (the background, through `ask`; tests pass their own). */
 export interface NoteVersionsSource {
   load(): Promise<NoteVersion[]>;
   restore(text: string): Promise<void>;
+}
+
+/** The versions of paper `id`'s note, asked of the background (the library and the popup alike). */
+export function noteVersionsVia(ask: <T extends Request>(request: T) => Promise<ResponseMap[T['type']]>, id: string): NoteVersionsSource {
+  return {
+    load: async () => (await ask({ type: 'notes.versions', id })).versions,
+    restore: async (text) => {
+      await ask({ type: 'notes.restore', id, text });
+    },
+  };
 }
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -69,7 +80,7 @@ export function NoteVersions(props: {
 
   return (
     <div className="note-versions">
-      <button type="button" className="link-btn" aria-expanded={open} aria-controls={listId} onClick={() => setOpen(!open)}>
+      <button type="button" aria-expanded={open} aria-controls={listId} onClick={() => setOpen(!open)}>
         {open ? 'Hide earlier versions' : `Earlier versions (${versions.length})`}
       </button>
       {open && (

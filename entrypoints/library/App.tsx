@@ -19,7 +19,7 @@ import type { MarginsDB } from '@/lib/db/schema';
 import { DEFAULT_FILTERS, type LibraryFilters, filtersToSearch, isFiltered, parseFilters } from '@/lib/library/filters';
 import { type LibraryItem, countSites, countTags, createQueryRunner, sortItems, viewOfItem } from '@/lib/library/query';
 import { LibraryStore } from '@/lib/library/store';
-import type { NoteVersionsSource } from '@/components/NoteVersions';
+import { noteVersionsVia } from '@/components/NoteVersions';
 import { ask as defaultAsk } from '@/lib/messaging/client';
 import type { Request, ResponseMap } from '@/lib/messaging/protocol';
 import type { AnnotationView } from '@/lib/model';
@@ -208,15 +208,7 @@ export function LibraryApp(props: { db?: MarginsDB; ask?: Ask; syncPanel?: React
     [editOne, remember],
   );
   const onSaveNote = useCallback((item: LibraryItem, note: string) => editOne(item.id, { note }), [editOne]);
-  const noteVersions = useCallback(
-    (item: LibraryItem): NoteVersionsSource => ({
-      load: async () => (await ask({ type: 'notes.versions', id: item.id })).versions,
-      restore: async (text) => {
-        await ask({ type: 'notes.restore', id: item.id, text });
-      },
-    }),
-    [ask],
-  );
+  const noteVersions = useCallback((item: LibraryItem) => noteVersionsVia(ask, item.id), [ask]);
   const onDeleteOne = useCallback(
     async (item: LibraryItem) => {
       const r = await ask({ type: 'papers.delete', ids: [item.id] });

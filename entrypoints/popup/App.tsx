@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { browser } from 'wxt/browser';
 import { PaperRow } from '@/components/PaperRow';
 import { PopupHeader, PageNotice } from '@/components/PopupParts';
+import { noteVersionsVia } from '@/components/NoteVersions';
 import { ask } from '@/lib/messaging/client';
 import type { PageCard } from '@/lib/messaging/protocol';
 import type { AnnotationView } from '@/lib/model';
@@ -163,12 +164,7 @@ export function PopupApp({ initialPage }: { initialPage?: PageAnswer }) {
                 onAddTag={(tag) => edit(card, { addTags: [tag] })}
                 onRemoveTag={(tag) => edit(card, { removeTags: [tag] })}
                 onSaveNote={(note) => edit(card, { note })}
-                noteVersions={{
-                  load: async () => (await ask({ type: 'notes.versions', id: card.id })).versions,
-                  restore: async (text) => {
-                    await ask({ type: 'notes.restore', id: card.id, text });
-                  },
-                }}
+                noteVersions={noteVersionsVia(ask, card.id)}
               />
             ))}
             {shown.length === 0 && <li className="muted pad">No paper on this page matches “{filter}”.</li>}
