@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
-import { EXTENSION_DIR, chromiumPath, fixturePath, launchExtension, revealCard } from '../e2e/harness';
+import { EXTENSION_DIR, HARNESS_VIEWPORT, chromiumPath, fixturePath, launchExtension, revealCard, servedPage } from '../e2e/harness';
 import type { BenchResult } from './types';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -205,7 +205,8 @@ async function plainContext(extensionDir?: string): Promise<{ context: BrowserCo
   const dir = mkdtempSync(path.join(tmpdir(), 'margins-bench-'));
   const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
   if (extensionDir) args.unshift(`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`);
-  const context = await chromium.launchPersistentContext(dir, { executablePath: chromiumPath(), headless: true, args });
+  // The window the extension's side gets from the harness: a taller viewport lays out and paints more.
+  const context = await chromium.launchPersistentContext(dir, { executablePath: chromiumPath(), headless: true, viewport: HARNESS_VIEWPORT, colorScheme: 'light', args });
   return { context, close: async () => (await context.close(), rmSync(dir, { recursive: true, force: true })) };
 }
 
@@ -220,7 +221,8 @@ export async function run(): Promise<BenchResult[]> {
     const body = p.body();
     ext.serve(p.url, body);
     for (const other of [plain, floor]) {
-      await other.context.route(/^https?:\/\//, (r) => (r.request().url() === p.url ? r.fulfill({ body, contentType: 'text/html' }) : r.abort()));
+      // Served as the harness serves the extension's side (status, charset), so the page parses alike.
+      await other.context.route(/^https?:\/\//, (r) => (r.request().url() === p.url ? r.fulfill(servedPage({ body })) : r.abort()));
       await other.context.addInitScript(LONGTASKS);
     }
     await ext.context.addInitScript(LONGTASKS);

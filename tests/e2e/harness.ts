@@ -28,6 +28,14 @@ export interface ServedPage {
   contentType?: string;
 }
 
+/** The window every extension browser gets unless a test asks for another. */
+export const HARNESS_VIEWPORT = { width: 1280, height: 900 };
+
+/** How a served page is answered (benches serve their baselines the same way). */
+export function servedPage(page: ServedPage): { status: number; body: string | Buffer; contentType: string } {
+  return { status: 200, body: page.body, contentType: page.contentType ?? 'text/html; charset=utf-8' };
+}
+
 export interface LaunchOptions {
   /** Reuse a profile directory (a "device"); a fresh temporary one by default. */
   profileDir?: string;
@@ -70,7 +78,7 @@ export async function launchExtension(options: LaunchOptions = {}): Promise<Exte
     executablePath: chromiumPath(),
     headless: true,
     colorScheme: options.colorScheme ?? 'light',
-    viewport: options.viewport ?? { width: 1280, height: 900 },
+    viewport: options.viewport ?? HARNESS_VIEWPORT,
     args: [
       `--disable-extensions-except=${EXTENSION_DIR}`,
       `--load-extension=${EXTENSION_DIR}`,
@@ -109,7 +117,7 @@ export async function launchExtension(options: LaunchOptions = {}): Promise<Exte
       blocked.push(u);
       return route.abort('blockedbyclient');
     }
-    await route.fulfill({ status: 200, body: hit.body, contentType: hit.contentType ?? 'text/html; charset=utf-8' });
+    await route.fulfill(servedPage(hit));
   });
 
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
