@@ -4,8 +4,11 @@
  *
  * - Main-thread time: Chromium's own TaskDuration (CDP Performance.getMetrics) from navigation until the
  *   page is decorated and idle, with vs without the extension. Budget: at most 1.10x.
- * - Long tasks: PerformanceObserver('longtask') entries after the page's load event (our script runs at
- *   document_idle, after load), with vs without. Budget: none over 50 ms caused by us.
+ * - Long tasks: PerformanceObserver('longtask') entries from DOMContentLoaded on, with vs without. None of
+ *   our scripts can run before it (document_end or document_idle), and the page itself has none there: its
+ *   parse and first layout come before. Not from the load event: with the extension, load can come after
+ *   our first work (the blocked subresources answer later), which would hide our long tasks. Budget: none
+ *   over 50 ms caused by us.
  * - Size: gzip size of each content script bundle. Budget: 25 kB.
  * - Live update latency: a star clicked in one tab until another tab shows it. Budget: 100 ms.
  */
@@ -66,7 +69,8 @@ const LONGTASKS = `
 
 interface Sample {
   taskMs: number;
-  longAfterLoad: number[];
+  /** Long tasks running at or after DOMContentLoaded. */
+  longAfterDcl: number[];
 }
 
 async function measure(context: BrowserContext, url: string, cards: number, withExtension: boolean): Promise<Sample> {
@@ -81,14 +85,15 @@ async function measure(context: BrowserContext, url: string, cards: number, with
   // Let the page (and us) settle: two idle frames after the last mutation.
   await page.evaluate(() => new Promise((r) => requestIdleCallback(() => requestAnimationFrame(() => setTimeout(r, 300)))));
   const after = await taskDuration(cdp);
-  const longAfterLoad = await page.evaluate(() => {
+  const longAfterDcl = await page.evaluate(() => {
     const load = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
     return (window as unknown as { __longtasks: { start: number; duration: number }[] }).__longtasks
-      .filter((t) => t.start >= load.loadEventEnd)
+      // Ending after it: a script run at document_end may share the task that dispatched it.
+      .filter((t) => t.start + t.duration >= load.domContentLoadedEventStart)
       .map((t) => t.duration);
   });
   await page.close();
-  return { taskMs: (after - before) * 1000, longAfterLoad };
+  return { taskMs: (after - before) * 1000, longAfterDcl };
 }
 
 /**
@@ -263,8 +268,8 @@ export async function run(): Promise<BenchResult[]> {
       baseline: base,
       note: `median of ${RUNS}`,
     });
-    const longest = (xs: Sample[]) => Math.max(0, ...xs.flatMap((s) => s.longAfterLoad));
-    results.push({ name: `${p.name}: longest task after load with Margins`, value: longest(withExt), unit: 'ms', baseline: longest(without), budget: 50 });
+    const longest = (xs: Sample[]) => Math.max(0, ...xs.flatMap((s) => s.longAfterDcl));
+    results.push({ name: `${p.name}: longest task from DOMContentLoaded on, with Margins`, value: longest(withExt), unit: 'ms', baseline: longest(without), budget: 50 });
     if (p.cards >= 1000) {
       const scrollWith: number[] = [];
       const scrollWithout: number[] = [];
