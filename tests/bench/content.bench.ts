@@ -4,11 +4,12 @@
  *
  * - Main-thread time: Chromium's own TaskDuration (CDP Performance.getMetrics) from navigation until the
  *   page is decorated and idle, with vs without the extension. Budget: at most 1.10x.
- * - Long tasks: PerformanceObserver('longtask') entries from DOMContentLoaded on, with vs without. None of
- *   our scripts can run before it (document_end or document_idle), and the page itself has none there: its
- *   parse and first layout come before. Not from the load event: with the extension, load can come after
- *   our first work (the blocked subresources answer later), which would hide our long tasks. Budget: none
- *   over 50 ms caused by us.
+ * - Long tasks: PerformanceObserver('longtask') entries from the task in which the content script marks
+ *   its first card on: every task from then on is ours or comes after ours. Neither the load event nor
+ *   DOMContentLoaded is that line: with the extension, load can come after our first work (the blocked
+ *   subresources answer later), which hid our first long tasks, and the page's own first layout (600 ms on
+ *   the 2,000-entry listing) sometimes comes after DOMContentLoaded. Without the extension, the page's own
+ *   long tasks after load. Budget: none over 50 ms caused by us.
  * - Size: gzip size of each content script bundle. Budget: 25 kB.
  * - Live update latency: a star clicked in one tab until another tab shows it. Budget: 100 ms.
  */
@@ -61,16 +62,22 @@ const PAGES = [
   },
 ];
 
+/**
+ * In the page's own world, before its scripts: every long task, and when the first card root got its
+ * data-margins-id (the observer's callback runs at the end of the task that set it, a task of ours).
+ */
 const LONGTASKS = `
   window.__longtasks = [];
   new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration }); })
     .observe({ type: 'longtask', buffered: true });
+  const firstMark = new MutationObserver(() => { window.__firstMark = performance.now(); firstMark.disconnect(); });
+  firstMark.observe(document, { subtree: true, attributes: true, attributeFilter: ['data-margins-id'] });
 `;
 
 interface Sample {
   taskMs: number;
-  /** Long tasks running at or after DOMContentLoaded. */
-  longAfterDcl: number[];
+  /** Long tasks still running when the first card was marked or later (without the extension: after load). */
+  longOurs: number[];
 }
 
 async function measure(context: BrowserContext, url: string, cards: number, withExtension: boolean): Promise<Sample> {
@@ -85,15 +92,14 @@ async function measure(context: BrowserContext, url: string, cards: number, with
   // Let the page (and us) settle: two idle frames after the last mutation.
   await page.evaluate(() => new Promise((r) => requestIdleCallback(() => requestAnimationFrame(() => setTimeout(r, 300)))));
   const after = await taskDuration(cdp);
-  const longAfterDcl = await page.evaluate(() => {
+  const longOurs = await page.evaluate(() => {
+    const w = window as unknown as { __longtasks: { start: number; duration: number }[]; __firstMark?: number };
     const load = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-    return (window as unknown as { __longtasks: { start: number; duration: number }[] }).__longtasks
-      // Ending after it: a script run at document_end may share the task that dispatched it.
-      .filter((t) => t.start + t.duration >= load.domContentLoadedEventStart)
-      .map((t) => t.duration);
+    const from = w.__firstMark ?? load.loadEventEnd;
+    return w.__longtasks.filter((t) => t.start + t.duration >= from).map((t) => t.duration);
   });
   await page.close();
-  return { taskMs: (after - before) * 1000, longAfterDcl };
+  return { taskMs: (after - before) * 1000, longOurs };
 }
 
 /**
@@ -268,8 +274,15 @@ export async function run(): Promise<BenchResult[]> {
       baseline: base,
       note: `median of ${RUNS}`,
     });
-    const longest = (xs: Sample[]) => Math.max(0, ...xs.flatMap((s) => s.longAfterDcl));
-    results.push({ name: `${p.name}: longest task from DOMContentLoaded on, with Margins`, value: longest(withExt), unit: 'ms', baseline: longest(without), budget: 50 });
+    const longest = (xs: Sample[]) => Math.max(0, ...xs.flatMap((s) => s.longOurs));
+    results.push({
+      name: `${p.name}: longest task from the first card marked on, with Margins (without: after load)`,
+      value: longest(withExt),
+      unit: 'ms',
+      baseline: longest(without),
+      budget: 50,
+      note: `longest per run: ${withExt.map((s) => Math.round(Math.max(0, ...s.longOurs))).join(', ')} ms`,
+    });
     if (p.cards >= 1000) {
       const scrollWith: number[] = [];
       const scrollWithout: number[] = [];
