@@ -30,6 +30,7 @@ import {
   emptyState,
   historyKey,
   latestClock,
+  latestClockOf,
   mergeAliasTarget,
   mergeAnnotation,
   mergeHistoryEntry,
@@ -155,6 +156,19 @@ export interface PlanOptions {
 }
 
 /**
+ * The file's note is the library's own (same stamp), so merging it changes nothing now. But if the
+ * reader edits that note before confirming, the whole file would keep this text in the note history
+ * (it lost to the edit): `withNotesReplacedSince` then sends it, so the replaced words are kept
+ * exactly as importing the whole file keeps them. Not when the history already has it (known here
+ * only if the slice read that paper's history; else withNotesReplacedSince asks at the confirm).
+ */
+function isReplaceableNote(noteHistory: SyncState['noteHistory'], mine: FileAnnotation, inc: FileAnnotation): boolean {
+  const note = inc.note;
+  if (!note || note.v === '' || !sameStamp(mine.note, note)) return false;
+  return noteHistory.get(historyKey({ id: inc.id, text: note.v, c: note.c }))?.reason !== 'import';
+}
+
+/**
  * Plan an import: merge each record of the file with the local one and count what changes.
  * Pure (apart from `now`, used only to warn about future clocks).
  */
@@ -219,18 +233,7 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
     return true;
   };
 
-  /**
-   * The file's note is the library's own (same stamp), so merging it changes nothing now. But if the
-   * reader edits that note before confirming, the whole file would keep this text in the note history
-   * (it lost to the edit): `withNotesReplacedSince` then sends it, so the replaced words are kept
-   * exactly as importing the whole file keeps them. Not when the history already has it (known here
-   * only if the slice read that paper's history; else withNotesReplacedSince asks at the confirm).
-   */
-  const replaceableNote = (mine: FileAnnotation, inc: FileAnnotation): boolean => {
-    const note = inc.note;
-    if (!note || note.v === '' || !sameStamp(mine.note, note)) return false;
-    return local.state.noteHistory.get(historyKey({ id: inc.id, text: note.v, c: note.c }))?.reason !== 'import';
-  };
+  const replaceableNote = (mine: FileAnnotation, inc: FileAnnotation) => isReplaceableNote(local.state.noteHistory, mine, inc);
 
   const titleOf = (id: string) => incoming.papers.get(id)?.title || local.state.papers.get(id)?.title || id;
 
@@ -547,10 +550,25 @@ export async function partToConfirm(
  * `records`: the annotations and papers as the library page holds them (see LibraryStore.records).
  */
 export async function prepareImport(db: MarginsDB, file: ExportFile, records?: LibraryRecords | null): Promise<PreparedImport> {
-  const incoming = stateFromFile(file);
+  const now = Date.now();
+  // With the library's records at hand, the file's annotations and papers that equal them (most of a
+  // usual sync) are set aside first: merging them changes nothing, and copying them to canonical form,
+  // reading their local side and planning them took most of a usual sync's preview (about 1 s of
+  // 1.0-1.2 s at 50,000 papers in Node; 1.0-1.5 s in the library page).
+  const { rest, equal } = records ? setAsideEqual(file, records) : { rest: file, equal: [] };
+  const incoming = stateFromFile(rest);
   const plan = await db.transaction('r', importTables(db), async () => {
     const local = await readLocalSlice(db, incoming, records);
-    const planned = planImport(local, incoming, Date.now(), { writes: false });
+    const planned = planImport(local, incoming, now, { writes: false });
+    // What planning the set-aside annotations would have added: the notes that may have to travel,
+    // and the file's count and newest clock.
+    for (const a of equal) if (isReplaceableNote(local.state.noteHistory, a, a)) planned.needed.notes.add(a.id);
+    if (equal.length) {
+      const s = planned.summary;
+      s.papersInFile += equal.length;
+      s.latestClock = Math.max(s.latestClock, latestClockOf(equal));
+      s.futureClock = s.latestClock > now + FUTURE_SLACK_MS;
+    }
     await fillConflictTitles(planned, incoming, local, async (ids) => (records ? ids.map((id) => records.papers.get(id)) : db.paperStore.bulkGet(ids)));
     return planned;
   });
@@ -559,6 +577,25 @@ export async function prepareImport(db: MarginsDB, file: ExportFile, records?: L
     for (const a of file.annotations) if (a.note && plan.needed.notes.has(a.id)) sharedNotes.set(a.id, { ...a, note: a.note });
   }
   return { summary: plan.summary, toSend: minimalFile(file, plan.needed), sharedNotes };
+}
+
+/**
+ * The file without the annotations and papers the library holds exactly as the file does, and the
+ * annotations left out (`equal`). Each left-out record merged with the library's gives the library's.
+ */
+function setAsideEqual(file: ExportFile, records: LibraryRecords): { rest: ExportFile; equal: FileAnnotation[] } {
+  const equal: FileAnnotation[] = [];
+  const annotations: FileAnnotation[] = [];
+  for (const a of file.annotations) {
+    const mine = records.annotations.get(a.id);
+    if (mine && sameAnnotation(mine, a)) equal.push(a);
+    else annotations.push(a);
+  }
+  const papers = file.papers.filter((p) => {
+    const mine = records.papers.get(p.id);
+    return !(mine && samePaper(mine, p));
+  });
+  return { rest: { ...file, annotations, papers }, equal };
 }
 
 export async function previewImport(db: MarginsDB, file: ExportFile, records?: LibraryRecords | null): Promise<ImportSummary> {
