@@ -99,8 +99,15 @@ export class NoteHistoryStore {
     const wanted = new Set(ids);
     if (!wanted.size) return Promise.resolve([]);
     return this.read(async () => {
-      const chunks =
-        wanted.size > READ_ALL_ABOVE ? await this.chunks.toArray() : await this.chunks.where('ids').anyOf([...wanted]).distinct().toArray();
+      let chunks: HistoryChunk[];
+      if (wanted.size > READ_ALL_ABOVE) chunks = await this.chunks.toArray();
+      else {
+        // The index gives the chunks' keys only, and each chunk is then read once. Reading the rows
+        // through the index read a chunk once for every wanted paper it holds: for the 50 notes of a
+        // usual sync, 0.28-0.42 s in the library page against 20,000 kept texts.
+        const keys = new Set(await this.chunks.where('ids').anyOf([...wanted]).primaryKeys());
+        chunks = (await this.chunks.bulkGet([...keys])).filter((c): c is HistoryChunk => !!c);
+      }
       chunks.sort((a, b) => a.seq! - b.seq!);
       return flatten(chunks).filter((e) => wanted.has(e.id));
     });
