@@ -100,15 +100,6 @@ function headLinks(dt: Element, base: URL): { html?: string; version?: string } 
   return { ...(html ? { html } : {}), ...(version ? { version } : {}) };
 }
 
-/** The version an abs page's download links name, if any. */
-function versionFrom(el: Element): string | undefined {
-  for (const a of el.querySelectorAll('a[href*="/html/"], a[href*="/pdf/"]')) {
-    const v = /\d(v\d+)(?:\.pdf)?\/?$/.exec(a.getAttribute('href') ?? '');
-    if (v) return v[1];
-  }
-  return undefined;
-}
-
 const ARXIV_HOST = /(^|\.)arxiv\.org$/;
 const BASE = new URL('https://arxiv.org/');
 const ABS_HREF = /^(?:https?:\/\/(?:[a-z0-9-]+\.)*arxiv\.org)?\/abs\/([^?#]+?)\/?(?:[?#].*)?$/i;

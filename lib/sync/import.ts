@@ -2,15 +2,10 @@
  * Import: validate the whole file (format.ts), plan the merge against what this database holds
  * (the preview), then apply the plan in ONE transaction (all or nothing).
  *
- * The background is the only writer. The preview runs where it is cheaper (see `previewWhere`):
- * - in the library page, against the records the page holds in memory, when the file mostly matches
- *   them (a usual sync): the page then sends only the records that change something (`minimalFile`),
- *   and the background parses that part (validated by the page: see parseValidatedText) and plans it against the CURRENT database inside
- *   the import's transaction;
- * - in the background, when most of the file is new to this library (a new device): the page puts
- *   the file in the inbox, the background validates it once and holds the plan (`StagedImports`),
- *   and the confirm only writes it, if nothing was written since (else it plans again).
- * Either way an edit made between preview and confirm is merged, not overwritten.
+ * The background is the only writer, and makes the preview too: the library page puts the picked
+ * file in the inbox, the background validates it once and holds the plan (`StagedImports`), and the
+ * confirm only writes it, if nothing was written since; else it plans again against the database as
+ * it is then, so an edit made between preview and confirm is merged, not overwritten.
  */
 import Dexie from 'dexie';
 import type { MarginsDB } from '@/lib/db/schema';
@@ -18,9 +13,8 @@ import { readByKeys } from '@/lib/db/read';
 import type { PacksSeen } from '@/lib/db/packs';
 import { tagCounts } from '@/lib/db/queries';
 import { describeDbError, isQuotaError, observeClock } from '@/lib/db/repository';
-import type { LibraryRecords } from '@/lib/library/store';
 import { type Annotation, type AnnotationView, type Paper, deriveAnnotation, viewOf } from '@/lib/model';
-import { type ExportFile, type FileAnnotation, type FileHistoryEntry, type FilePaper, ImportError, parseExportData, parseExportText, parseValidatedText } from './format';
+import { type ExportFile, type FileHistoryEntry, type FilePaper, ImportError, parseExportData, parseExportText, parseValidatedText } from './format';
 import {
   type SyncState,
   canonicalAnnotation,
@@ -30,7 +24,6 @@ import {
   emptyState,
   historyKey,
   latestClock,
-  latestClockOf,
   mergeAliasTarget,
   mergeAnnotation,
   mergeHistoryEntry,
@@ -105,16 +98,6 @@ export interface ImportPlan {
   historyReasonUpdates: { chunk: number; key: string; reason: FileHistoryEntry['reason'] }[];
   /** Views of the annotations that changed, for the tabs. */
   changedViews: AnnotationView[];
-  /** Keys of the file's records that change anything here (see `minimalFile`). */
-  needed: {
-    annotations: Set<string>;
-    /** Annotations whose note must travel if the reader replaces it before confirming (see `replaceableNote`). */
-    notes: Set<string>;
-    papers: Set<string>;
-    aliases: Set<string>;
-    tagMeta: Set<string>;
-    history: Set<string>;
-  };
 }
 
 /**
@@ -126,7 +109,8 @@ export interface LocalSlice {
   /**
    * Annotations and papers as stored (or canonical: planImport takes either). planImport compares them
    * as they are and copies to canonical form only those it merges: most of a usual sync is equal to the
-   * file, and copying all 50,000 up front made prepareImport 0.85–1.2 s instead of 0.6–0.72 s (in Node).
+   * file, and copying all 50,000 up front made a usual sync's plan 0.85–1.2 s instead of 0.6–0.72 s (in
+   * Node).
    * A merged annotation keeps the fields its stored record has beyond the file's.
    */
   state: SyncState;
@@ -147,33 +131,11 @@ function describeField(v: unknown): string {
   return String(v ?? '');
 }
 
-export interface PlanOptions {
-  /**
-   * Build the annotation records to write and the views to push (default). The preview needs only
-   * the summary and `needed`: without them it makes 100,000 fewer objects at 50,000 papers.
-   */
-  writes?: boolean;
-}
-
-/**
- * The file's note is the library's own (same stamp), so merging it changes nothing now. But if the
- * reader edits that note before confirming, the whole file would keep this text in the note history
- * (it lost to the edit): `withNotesReplacedSince` then sends it, so the replaced words are kept
- * exactly as importing the whole file keeps them. Not when the history already has it (known here
- * only if the slice read that paper's history; else withNotesReplacedSince asks at the confirm).
- */
-function isReplaceableNote(noteHistory: SyncState['noteHistory'], mine: FileAnnotation, inc: FileAnnotation): boolean {
-  const note = inc.note;
-  if (!note || note.v === '' || !sameStamp(mine.note, note)) return false;
-  return noteHistory.get(historyKey({ id: inc.id, text: note.v, c: note.c }))?.reason !== 'import';
-}
-
 /**
  * Plan an import: merge each record of the file with the local one and count what changes.
  * Pure (apart from `now`, used only to warn about future clocks).
  */
-export function planImport(local: LocalSlice, incoming: SyncState, now = Date.now(), opts: PlanOptions = {}): ImportPlan {
-  const writes = opts.writes ?? true;
+export function planImport(local: LocalSlice, incoming: SyncState, now = Date.now()): ImportPlan {
   const s: ImportSummary = {
     papersInFile: incoming.annotations.size,
     papersAdded: 0,
@@ -206,15 +168,14 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
     historyAdds: [],
     historyReasonUpdates: [],
     changedViews: [],
-    needed: { annotations: new Set(), notes: new Set(), papers: new Set(), aliases: new Set(), tagMeta: new Set(), history: new Set() },
   };
   const created = new Set<string>();
   const touched = new Set<string>();
   let annotationsChanged = 0;
   const historyAdded = new Map<string, FileHistoryEntry>();
 
-  /** Keep a text in the note history; true when that changes the history here. */
-  const keepHistory = (h: FileHistoryEntry, countAsKept: boolean): boolean => {
+  /** Keep a text in the note history (counted as kept when it is new here and `countAsKept`). */
+  const keepHistory = (h: FileHistoryEntry, countAsKept: boolean): void => {
     const key = historyKey(h);
     const existing = local.state.noteHistory.get(key);
     if (existing) {
@@ -223,17 +184,13 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
       if (merged.reason !== existing.reason && chunk !== undefined) {
         plan.historyReasonUpdates.push({ chunk, key, reason: merged.reason });
         local.state.noteHistory.set(key, merged);
-        return true;
       }
-      return false;
+      return;
     }
     const pending = historyAdded.get(key);
     historyAdded.set(key, pending ? mergeHistoryEntry(pending, h) : h);
     if (!pending && countAsKept) s.notesKept++;
-    return true;
   };
-
-  const replaceableNote = (mine: FileAnnotation, inc: FileAnnotation) => isReplaceableNote(local.state.noteHistory, mine, inc);
 
   const titleOf = (id: string) => incoming.papers.get(id)?.title || local.state.papers.get(id)?.title || id;
 
@@ -247,13 +204,10 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
   for (const [id, inc] of incoming.annotations) {
     const asStored = local.state.annotations.get(id);
     // The same record on both sides (most of a usual sync): the merge is the record, nothing changes.
-    if (asStored && sameAnnotation(asStored, inc)) {
-      if (replaceableNote(asStored, inc)) plan.needed.notes.add(id);
-      continue;
-    }
+    if (asStored && sameAnnotation(asStored, inc)) continue;
     const mine = asStored && canonicalAnnotation(asStored);
     const { merged, lostNotes } = mergeAnnotation(mine, inc);
-    for (const h of lostNotes) if (keepHistory(h, true)) plan.needed.annotations.add(id);
+    for (const h of lostNotes) keepHistory(h, true);
     if (!mine) touched.add(id);
     // What the reader sees change, field by field.
     let visible = !mine;
@@ -293,12 +247,9 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
         }
       }
     }
-    if (mine && sameAnnotation(mine, merged) && replaceableNote(mine, inc)) plan.needed.notes.add(id);
     if (!mine || !sameAnnotation(mine, merged)) {
-      plan.needed.annotations.add(id);
       annotationsChanged++;
       if (visible && mine) touched.add(id);
-      if (!writes) continue;
       const next = deriveAnnotation(merged);
       // Keep any field another part of Margins stores on the record that the file does not carry.
       plan.annotations.push(asStored ? { ...asStored, ...next } : next);
@@ -313,7 +264,6 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
     const merged = mergePaper(mine, p);
     if (!mine || !samePaper(mine, merged)) {
       plan.papers.push(merged);
-      plan.needed.papers.add(id);
       if (mine) s.metadataUpdated++;
       touched.add(id);
     }
@@ -324,7 +274,6 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
     const merged = mergeAliasTarget(mine, id);
     if (merged !== mine) {
       plan.aliases.push({ alias, id: merged });
-      plan.needed.aliases.add(alias);
       if (mine === undefined) s.aliasesAdded++;
     }
   }
@@ -334,12 +283,11 @@ export function planImport(local: LocalSlice, incoming: SyncState, now = Date.no
     const merged = mergeTagMeta(mine, m);
     if (!mine || !sameTagMeta(mine, merged)) {
       plan.tagMeta.push(merged);
-      plan.needed.tagMeta.add(name);
       if ((merged.color ?? '') !== (mine?.color ?? '')) s.tagColorsChanged++;
     }
   }
 
-  for (const [key, h] of incoming.noteHistory) if (keepHistory(h, false)) plan.needed.history.add(key);
+  for (const h of incoming.noteHistory.values()) keepHistory(h, false);
   plan.historyAdds = [...historyAdded.values()];
 
   // A paper counts once, as added (this library knew nothing of it) or updated, whatever changed.
@@ -375,21 +323,15 @@ function importTables(db: MarginsDB) {
 
 /**
  * Read the local records that an incoming state touches. Run inside a transaction for a snapshot.
- * Annotations and papers come from `records` when given (the library page's copy in memory, for the
- * preview), else from the database; the small tables always from the database.
+ * `seen`: collects the packs read, so the import writes them back without reading them again.
  */
-export async function readLocalSlice(
-  db: MarginsDB,
-  incoming: SyncState,
-  records?: LibraryRecords | null,
-  seen?: SeenPacks,
-): Promise<LocalSlice> {
+export async function readLocalSlice(db: MarginsDB, incoming: SyncState, seen?: SeenPacks): Promise<LocalSlice> {
   const state = emptyState();
   const annIds = [...incoming.annotations.keys()];
   // Also the annotations of papers the file has metadata for but no annotation: a paper this library
   // annotated is updated, not added, by the import.
   const readIds = annIds.concat([...incoming.papers.keys()].filter((id) => !incoming.annotations.has(id)));
-  const anns = records ? readIds.map((id) => records.annotations.get(id)) : await db.annotationStore.bulkGet(readIds, seen?.annotations);
+  const anns = await db.annotationStore.bulkGet(readIds, seen?.annotations);
   anns.forEach((a) => {
     if (!a) return;
     state.annotations.set(a.id, a);
@@ -397,7 +339,7 @@ export async function readLocalSlice(
   // Papers the file has metadata for (to merge), and those of annotations new here (to count them).
   const paperIds = [...incoming.papers.keys()];
   for (const id of annIds) if (!state.annotations.has(id) && !incoming.papers.has(id)) paperIds.push(id);
-  const papers = records ? paperIds.map((id) => records.papers.get(id)) : await db.paperStore.bulkGet(paperIds, seen?.papers);
+  const papers = await db.paperStore.bulkGet(paperIds, seen?.papers);
   papers.forEach((p) => p && state.papers.set(p.id, p));
   const aliasKeys = [...incoming.aliases.keys()];
   const aliases = await readByKeys(db.aliases, aliasKeys, (a) => a.alias);
@@ -422,18 +364,14 @@ export async function readLocalSlice(
     state.noteHistory.set(key, existing ? mergeHistoryEntry(existing, entry) : entry);
     if (!historyChunks.has(key)) historyChunks.set(key, row.chunk);
   }
-  return { state, historyChunks, tagsInUse: await tagsInUse(db, incoming, records) };
+  return { state, historyChunks, tagsInUse: await tagsInUse(db, incoming) };
 }
 
 /** Which of the tags the file sets are in use here (the packs' summaries know every tag in use). */
-async function tagsInUse(db: MarginsDB, incoming: SyncState, records?: LibraryRecords | null): Promise<Set<string>> {
+async function tagsInUse(db: MarginsDB, incoming: SyncState): Promise<Set<string>> {
   const asked = new Set<string>();
   for (const a of incoming.annotations.values()) for (const [tag, s] of Object.entries(a.tags)) if (s.v) asked.add(tag);
   const inUse = new Set<string>();
-  if (records) {
-    for (const a of records.annotations.values()) for (const t of a.tagList) if (asked.has(t)) inUse.add(t);
-    return inUse;
-  }
   for (const tag of (await tagCounts(db)).keys()) if (asked.has(tag)) inUse.add(tag);
   return inUse;
 }
@@ -442,186 +380,30 @@ async function tagsInUse(db: MarginsDB, incoming: SyncState, records?: LibraryRe
  * The titles of listed conflicts on papers whose record the slice did not read (the file has no
  * metadata for them): what `planImport` would have shown had it read every paper the file names.
  */
-async function fillConflictTitles(
-  plan: ImportPlan,
-  incoming: SyncState,
-  local: LocalSlice,
-  readPapers: (ids: string[]) => Promise<(Paper | undefined)[]>,
-): Promise<void> {
+async function fillConflictTitles(db: MarginsDB, plan: ImportPlan, incoming: SyncState, local: LocalSlice): Promise<void> {
   const unread = plan.summary.conflictList.filter((c) => !incoming.papers.get(c.id)?.title && !local.state.papers.has(c.id));
   if (!unread.length) return;
-  const papers = await readPapers([...new Set(unread.map((c) => c.id))]);
+  const papers = await db.paperStore.bulkGet([...new Set(unread.map((c) => c.id))]);
   const titles = new Map(papers.flatMap((p) => (p ? [[p.id, p.title] as const] : [])));
   for (const c of unread) c.title = titles.get(c.id) || c.id;
 }
 
 /** Read what the file touches and plan the merge. Inside a transaction (read for a preview, write for an import). */
 async function readAndPlan(db: MarginsDB, incoming: SyncState, now: number, seen: SeenPacks): Promise<ImportPlan> {
-  const local = await readLocalSlice(db, incoming, null, seen);
+  const local = await readLocalSlice(db, incoming, seen);
   performance.mark('margins:import-read');
   const plan = planImport(local, incoming, now);
-  await fillConflictTitles(plan, incoming, local, (ids) => db.paperStore.bulkGet(ids));
+  await fillConflictTitles(db, plan, incoming, local);
   performance.mark('margins:import-planned');
   return plan;
 }
 
-/**
- * The file with only the records that change something in this library. Whatever else the file
- * holds is already here (each left-out record merged with the library gives the library), and the
- * library only grows in the merge's order (every local edit stamps a newer clock), so merging the
- * smaller file later gives what merging the whole one would. Two exceptions: a note the reader
- * replaces meanwhile (`withNotesReplacedSince` adds the file's copy of it at the confirm), and paper
- * metadata a listing page overwrites meanwhile (a shorter title seen again): then the file's fuller
- * text waits for the next sync. The background merges this file against the library as it is then.
- */
-export function minimalFile(file: ExportFile, needed: ImportPlan['needed']): ExportFile {
-  return {
-    ...file,
-    papers: file.papers.filter((p) => needed.papers.has(p.id)),
-    annotations: file.annotations.filter((a) => needed.annotations.has(a.id)),
-    aliases: file.aliases.filter((a) => needed.aliases.has(a.alias)),
-    tagMeta: file.tagMeta.filter((m) => needed.tagMeta.has(m.name)),
-    noteHistory: file.noteHistory.filter((h) => needed.history.has(historyKey(h))),
-  };
+/** What importing `file` into `db` would do now (the preview, as the background makes it). Read-only. */
+export async function previewImport(db: MarginsDB, file: ExportFile, now = Date.now()): Promise<ImportSummary> {
+  const seen: SeenPacks = { annotations: new Map(), papers: new Map() };
+  const plan = await db.transaction('r', importTables(db), () => readAndPlan(db, stateFromFile(file), now, seen));
+  return plan.summary;
 }
-
-export interface PreparedImport {
-  summary: ImportSummary;
-  /** What to send to the background: the records that change something (see `minimalFile`). */
-  toSend: ExportFile;
-  /**
-   * The file's notes that are this library's own notes at the preview (same stamp). Kept here, not
-   * sent: at a usual sync that is every note, and only one the reader replaces before confirming
-   * needs to travel (see `withNotesReplacedSince`).
-   */
-  sharedNotes: Map<string, FileAnnotation & { note: NonNullable<FileAnnotation['note']> }>;
-}
-
-/**
- * What to send at the confirm: the preview's part, plus the file's copy of each shared note the
- * reader has replaced since the preview, as a record holding only that note (the rest of the file's
- * record merged to nothing and still does). The background then keeps the replaced text in the note
- * history, as merging the whole file would. `records`: the library page's current records; without
- * them the annotations are read from the database.
- */
-export async function withNotesReplacedSince(db: MarginsDB, prepared: PreparedImport, records?: LibraryRecords | null): Promise<ExportFile> {
-  const ids = [...prepared.sharedNotes.keys()];
-  if (!ids.length) return prepared.toSend;
-  const current = records ? ids.map((id) => records.annotations.get(id)) : await db.annotationStore.bulkGet(ids);
-  const replaced: FileAnnotation[] = [];
-  ids.forEach((id, i) => {
-    const { note, createdAt } = prepared.sharedNotes.get(id)!;
-    if (!sameStamp(current[i]?.note, note)) replaced.push({ id, tags: {}, note, createdAt });
-  });
-  if (!replaced.length) return prepared.toSend;
-  // Not a text the history already keeps as imported: the whole file would change nothing for it. (The
-  // preview reads no history for notes both sides share, so this is asked here, of the few replaced.)
-  const keptAsImported = new Set(
-    (await db.history.forIds(replaced.map((a) => a.id))).filter((h) => h.reason === 'import').map(historyKey),
-  );
-  const toAdd = replaced.filter((a) => !keptAsImported.has(historyKey({ id: a.id, text: a.note!.v, c: a.note!.c })));
-  if (!toAdd.length) return prepared.toSend;
-  // (A shared note's record is never in the part already: it merged to nothing. Checked anyway, as a file
-  // holding one id twice is refused.)
-  const sent = new Set(prepared.toSend.annotations.map((a) => a.id));
-  return { ...prepared.toSend, annotations: [...prepared.toSend.annotations, ...toAdd.filter((a) => !sent.has(a.id))] };
-}
-
-/**
- * The inbox key a page preview's confirm sends: the part staged when the preview showed (`early`, which
- * the background has planned meanwhile) while that is still what to send, else the part with the notes
- * replaced since, staged now (and `forget` is told the early one is no longer needed).
- */
-export async function partToConfirm(
-  db: MarginsDB,
-  prepared: PreparedImport,
-  records: LibraryRecords | null | undefined,
-  early: string | null,
-  forget: (key: string) => unknown,
-): Promise<string> {
-  const part = await withNotesReplacedSince(db, prepared, records);
-  if (early && part === prepared.toSend) return early;
-  if (early) forget(early);
-  return stageImport(db, part);
-}
-
-/**
- * The preview: what importing `file` into `db` would do now, and the part of it to send. Read-only.
- * `records`: the annotations and papers as the library page holds them (see LibraryStore.records).
- */
-export async function prepareImport(db: MarginsDB, file: ExportFile, records?: LibraryRecords | null): Promise<PreparedImport> {
-  const now = Date.now();
-  // With the library's records at hand, the file's annotations and papers that equal them (most of a
-  // usual sync) are set aside first: merging them changes nothing, and copying them to canonical form,
-  // reading their local side and planning them was most of a usual sync's preview (500 of 50,000
-  // papers changed, in Node: 0.92-1.01 s before, 0.27-0.28 s since).
-  const { rest, equal } = records ? setAsideEqual(file, records) : { rest: file, equal: [] };
-  const incoming = stateFromFile(rest);
-  const plan = await db.transaction('r', importTables(db), async () => {
-    const local = await readLocalSlice(db, incoming, records);
-    const planned = planImport(local, incoming, now, { writes: false });
-    // What planning the set-aside annotations would have added: the notes that may have to travel,
-    // and the file's count and newest clock. (A set-aside annotation is the library's own record too,
-    // so it stands for both sides.)
-    for (const a of equal) if (isReplaceableNote(local.state.noteHistory, a, a)) planned.needed.notes.add(a.id);
-    if (equal.length) {
-      const s = planned.summary;
-      s.papersInFile += equal.length;
-      s.latestClock = Math.max(s.latestClock, latestClockOf(equal));
-      s.futureClock = s.latestClock > now + FUTURE_SLACK_MS;
-    }
-    await fillConflictTitles(planned, incoming, local, async (ids) => (records ? ids.map((id) => records.papers.get(id)) : db.paperStore.bulkGet(ids)));
-    return planned;
-  });
-  const sharedNotes: PreparedImport['sharedNotes'] = new Map();
-  if (plan.needed.notes.size) {
-    for (const a of file.annotations) if (a.note && plan.needed.notes.has(a.id)) sharedNotes.set(a.id, { ...a, note: a.note });
-  }
-  return { summary: plan.summary, toSend: minimalFile(file, plan.needed), sharedNotes };
-}
-
-/**
- * The file without the annotations and papers the library holds exactly as the file does, and the
- * annotations left out (`equal`). Each left-out record merged with the library's gives the library's.
- */
-function setAsideEqual(file: ExportFile, records: LibraryRecords): { rest: ExportFile; equal: FileAnnotation[] } {
-  const equal: FileAnnotation[] = [];
-  const annotations: FileAnnotation[] = [];
-  for (const a of file.annotations) {
-    const mine = records.annotations.get(a.id);
-    if (mine && sameAnnotation(mine, a)) equal.push(a);
-    else annotations.push(a);
-  }
-  const papers = file.papers.filter((p) => {
-    const mine = records.papers.get(p.id);
-    return !(mine && samePaper(mine, p));
-  });
-  return { rest: { ...file, annotations, papers }, equal };
-}
-
-export async function previewImport(db: MarginsDB, file: ExportFile, records?: LibraryRecords | null): Promise<ImportSummary> {
-  return (await prepareImport(db, file, records)).summary;
-}
-
-/**
- * Where to preview a picked file (see the header). The page previews from the records it holds but its
- * confirm hands over, reads and plans everything that changes (validated again until session 9); the background reads
- * every pack the file names before the preview, and its confirm only writes. Measured at 50,000
- * papers (paired runs of both designs in the built extension in Chromium, with a one-off script beside
- * tests/bench/sync.bench.ts, which measures the path chosen): a usual sync took
- * 3.2–3.4 s by the page and 4.6–5.8 s by the background; a new device 8.4–9.0 s by the page and
- * 4.7–5.7 s by the background. So the page when it holds records and the file could be their export
- * (at most PAGE_BYTES_PER_RECORD a record: a paper's full metadata with a long abstract, and its
- * annotation with a long note, stay well under it), else the background: the file is then mostly new
- * here.
- */
-export function previewWhere(records: LibraryRecords | null | undefined, fileBytes: number): 'page' | 'background' {
-  if (!records) return 'background';
-  return fileBytes <= (records.annotations.size + records.papers.size) * PAGE_BYTES_PER_RECORD ? 'page' : 'background';
-}
-
-/** See previewWhere. */
-export const PAGE_BYTES_PER_RECORD = 4_000;
 
 // ---------------------------------------------------------------------------------------------------
 // Writing

@@ -342,21 +342,16 @@ export function mergeStates(a: SyncState, b: SyncState): SyncState {
 
 /** Largest clock time anywhere in a state: the import pushes the local clock past it. */
 export function latestClock(state: SyncState): number {
-  return latestClockOf(state.annotations.values(), state.tagMeta.values());
-}
-
-/** The newest clock among annotations and tag metadata, as a file or a state holds them. */
-export function latestClockOf(annotations: Iterable<Pick<FileAnnotation, 'star' | 'note' | 'tags'>>, tagMeta: Iterable<Pick<FileTagMeta, 'c'>> = []): number {
   let max = 0;
   const see = (c: Clock | undefined) => {
     if (c && c.t > max) max = c.t;
   };
-  for (const a of annotations) {
+  for (const a of state.annotations.values()) {
     see(a.star?.c);
     see(a.note?.c);
     for (const t of Object.values(a.tags)) see(t.c);
   }
-  for (const m of tagMeta) see(m.c);
+  for (const m of state.tagMeta.values()) see(m.c);
   return max;
 }
 

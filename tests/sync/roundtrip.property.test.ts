@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildExportFile, exportLibrary, readState, serializeExportFile } from '@/lib/sync/export';
 import { parseExportText } from '@/lib/sync/format';
-import { stagedImportsOf, applyImport, partToConfirm, prepareImport, previewImport, stageImport, withNotesReplacedSince } from '@/lib/sync/import';
+import { stagedImportsOf, applyImport, previewImport, stageImport } from '@/lib/sync/import';
 import { applyEdits } from '@/lib/db/repository';
 import type { MarginsDB } from '@/lib/db/schema';
 import { type SyncState, mergeStates, stateFingerprint, stateFromFile } from '@/lib/sync/merge';
@@ -73,58 +73,7 @@ describe('export then import (property tests, fake IndexedDB)', () => {
   }, LONG);
 });
 
-describe('the part of a file the preview sends (property tests, fake IndexedDB)', () => {
-  const dbs = [freshDb(), freshDb()];
-  afterAll(() => Promise.all(dbs.map(dropDb)));
-
-  it('merges to exactly what the whole file gives, even after later local edits', async () => {
-    await fc.assert(
-      fc.asyncProperty(recordsArb, recordsArb, fc.boolean(), async (mine, theirs, editBetween) => {
-        const [whole, part] = dbs;
-        const file = await bothHoldMine(dbs, mine, theirs);
-        const prepared = await prepareImport(part, file);
-        expect(prepared.toSend.annotations.length).toBeLessThanOrEqual(file.annotations.length);
-        if (editBetween) await editMeanwhile(dbs, { id: 'arxiv:2301.00001', star: true, addTags: ['later'], note: 'edited meanwhile' });
-        await applyImport(whole, file);
-        await applyImport(part, await withNotesReplacedSince(part, prepared));
-        expect(stateFingerprint(await readState(part))).toBe(stateFingerprint(await readState(whole)));
-      }),
-      { numRuns: RUNS },
-    );
-  }, LONG);
-
-  it('as the library page confirms it (the part staged and planned at the preview), the same', async () => {
-    await fc.assert(
-      fc.asyncProperty(recordsArb, recordsArb, fc.boolean(), fc.boolean(), async (mine, theirs, editBetween, planDone) => {
-        const [whole, part] = dbs;
-        const file = await bothHoldMine(dbs, mine, theirs);
-        plansMade();
-        const imports = stagedImportsOf(part);
-        const prepared = await prepareImport(part, file);
-        // What SyncPanel does: the part goes to the background as the preview shows, which plans it
-        // (done by the confirm, or not yet); the confirm sends it, or a new part if a note was replaced.
-        const early = prepared.summary.unchanged ? null : await stageImport(part, prepared.toSend);
-        const planning = early ? imports.preview(early).catch(() => undefined) : undefined;
-        if (planDone) await planning;
-        if (editBetween) await editMeanwhile(dbs, { id: 'arxiv:2301.00001', star: true, addTags: ['later'], note: 'edited meanwhile' });
-        await applyImport(whole, file);
-        const forgotten: Promise<void>[] = [];
-        const key = await partToConfirm(part, prepared, null, early, (k) => forgotten.push(imports.discard(k)));
-        await imports.apply(key);
-        await Promise.all(forgotten);
-        // One plan for the whole file, and one for the part: at the preview (used at the confirm) when
-        // nothing was written in between.
-        if (!editBetween) expect(plansMade()).toBe(2);
-        expect(stateFingerprint(await readState(part))).toBe(stateFingerprint(await readState(whole)));
-        await planning;
-        expect(await part.inbox.count()).toBe(0);
-      }),
-      { numRuns: RUNS },
-    );
-  }, LONG);
-});
-
-/** One note both devices hold (same stamp): the case the properties find about once in 20,000 runs. */
+/** One note both devices hold (same stamp), which the reader replaces between the preview and the confirm. */
 const sharedNote = { t: 5, d: 'a1a1a1a1' };
 const sharedNoteRecords = {
   annotations: [{ id: 'arxiv:2301.00001', tags: { vision: { v: true, c: sharedNote } }, note: { v: 'read section 3 again', c: sharedNote }, createdAt: 1 }],
@@ -142,80 +91,6 @@ async function bothHoldTheNote(dbs: MarginsDB[]) {
 
 /** The reader replaces the note (on both databases), later than anything. */
 const replaceTheNote = (dbs: MarginsDB[]) => editMeanwhile(dbs, { id: 'arxiv:2301.00001', note: 'edited meanwhile' });
-
-describe('the part of a file the preview sends, when the reader replaces a note both sides hold', () => {
-  const dbs = [freshDb(), freshDb()];
-  afterAll(() => Promise.all(dbs.map(dropDb)));
-
-  it('still keeps the replaced text in the note history, as the whole file does', async () => {
-    const [whole, part] = dbs;
-    const file = await bothHoldTheNote(dbs);
-    const prepared = await prepareImport(part, file);
-    expect(prepared.summary.papersUpdated + prepared.summary.papersAdded).toBe(0);
-    // Nothing changes now, so nothing would be sent...
-    expect(prepared.toSend.annotations).toEqual([]);
-    expect((await withNotesReplacedSince(part, prepared)).annotations).toEqual([]);
-
-    await replaceTheNote(dbs);
-    // ... until the reader replaces the note: then the file's copy of it goes, and only the note (the
-    // tags merge to nothing whatever the reader does).
-    const toSend = await withNotesReplacedSince(part, prepared);
-    expect(toSend.annotations).toEqual([{ id: 'arxiv:2301.00001', tags: {}, note: { v: 'read section 3 again', c: sharedNote }, createdAt: 1 }]);
-    // The library page asks with the records it holds: the same answer.
-    const held = { annotations: new Map((await part.annotationStore.toArray()).map((a) => [a.id, a])), papers: new Map() };
-    expect(await withNotesReplacedSince(part, prepared, held)).toEqual(toSend);
-    await applyImport(whole, file);
-    await applyImport(part, toSend);
-
-    const kept = await part.history.toArray();
-    expect(kept.map((h) => h.text)).toEqual(['read section 3 again']);
-    expect(stateFingerprint(await readState(part))).toBe(stateFingerprint(await readState(whole)));
-  });
-
-  it('as the library page confirms it: a new part with the note, and the part staged at the preview forgotten', async () => {
-    const [whole, part] = dbs;
-    const shared = await bothHoldTheNote(dbs);
-    // Something else changes too, so the preview stages a part.
-    const file = { ...shared, annotations: [...shared.annotations, { id: 'arxiv:2301.00002', tags: { later: { v: true, c: { t: 6, d: 'b2b2b2b2' } } }, createdAt: 1 }] };
-    const imports = stagedImportsOf(part);
-    const prepared = await prepareImport(part, file);
-    const early = await stageImport(part, prepared.toSend);
-    await imports.preview(early);
-    await replaceTheNote(dbs);
-    const forgotten: string[] = [];
-    const key = await partToConfirm(part, prepared, null, early, (k) => forgotten.push(k));
-    expect(forgotten).toEqual([early]);
-    expect(key).not.toBe(early);
-    await imports.discard(early);
-    await applyImport(whole, file);
-    await imports.apply(key);
-    expect((await part.history.toArray()).map((h) => h.text)).toEqual(['read section 3 again']);
-    expect(stateFingerprint(await readState(part))).toBe(stateFingerprint(await readState(whole)));
-    expect(await part.inbox.count()).toBe(0);
-  });
-
-  it('sends nothing for a note the history already keeps, or an empty one, even once replaced', async () => {
-    const [db] = dbs;
-    await Promise.all(db.tables.map((t) => t.clear()));
-    await db.meta.put({ key: 'deviceId', value: 'c3c3c3c3' });
-    const c = { t: 5, d: 'a1a1a1a1' };
-    const note = { v: 'kept already', c };
-    const records = {
-      annotations: [
-        { id: 'arxiv:2301.00001', tags: {}, note, createdAt: 1 },
-        { id: 'arxiv:2301.00002', tags: {}, note: { v: '', c }, createdAt: 1 },
-      ],
-      papers: [],
-      aliases: [],
-      tagMeta: [],
-      noteHistory: [{ id: 'arxiv:2301.00001', text: 'kept already', c, reason: 'import' as const }],
-    };
-    await applyImport(db, buildExportFile(stateFromFile(records), header));
-    const prepared = await prepareImport(db, buildExportFile(stateFromFile(records), { ...header, device: 'b2b2b2b2' }));
-    await applyEdits(db, [{ id: 'arxiv:2301.00001', note: 'edited' }, { id: 'arxiv:2301.00002', note: 'edited too' }]);
-    expect((await withNotesReplacedSince(db, prepared)).annotations).toEqual([]);
-  });
-});
 
 /** How many times the import planned against the database since the last call (readAndPlan marks each plan). */
 function plansMade(): number {
