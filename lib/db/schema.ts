@@ -38,7 +38,7 @@ export interface InboxEntry {
   blob?: Blob;
   text?: string;
   /**
-   * The text is a file (or the part of one) that the page validated already with lib/sync/format.ts:
+   * The text is a file that an extension page validated already with lib/sync/format.ts (folder sync's):
    * the background parses it without validating every record again (parseValidatedText).
    */
   validated?: true;

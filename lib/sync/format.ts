@@ -339,12 +339,12 @@ export function parseExportText(text: string): ExportFile {
 }
 
 /**
- * The text of a file Margins' own library page validated with this module already (a picked file it
- * read, or the part of one it hands to the background: see InboxEntry.validated): parsed without
- * validating every record again (0.5-1.1 s in the background when every one of 50,000 papers changed,
- * on the path from the reader's confirm to the import; parsing alone took 0.2-0.5 s). Still checked: that it is JSON of the current format and version
- * (anything else is validated in full) and that no record appears twice. Only for text from the
- * extension's own storage, which neither sites nor content scripts can write.
+ * The text of a file an extension page validated with this module already and handed to the background
+ * (folder sync's file: see InboxEntry.validated): parsed without validating every record again (when
+ * every one of 50,000 papers changed, validating took 0.5-1.1 s in the background and parsing alone
+ * 0.2-0.5 s). Still checked: that it is JSON of the current format and version (anything else is
+ * validated in full) and that no record appears twice. Only for text from the extension's own storage,
+ * which neither sites nor content scripts can write.
  */
 export function parseValidatedText(text: string): ExportFile {
   let data: unknown;

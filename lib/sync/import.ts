@@ -491,7 +491,7 @@ export async function stageImport(db: MarginsDB, file: ExportFile | string | Blo
       if (await stageBlob(db, key, file, at)) return key;
       file = await file.text();
     }
-    // An ExportFile value comes out of format.ts's validation (or is a part of one): marked, so the
+    // An ExportFile value comes out of format.ts's validation (folder sync reads its file so): marked, so the
     // background does not validate it a second time. Text and Blobs are whatever the reader picked.
     if (typeof file === 'string') await db.inbox.put({ key, text: file, at });
     else await db.inbox.put({ key, text: JSON.stringify(file), validated: true, at });
