@@ -1,0 +1,165 @@
+/**
+ * Which cards the content runtime watches for the viewport on a long listing. Every card watched costs
+ * the browser a check in every scrolled frame, and every card coming in alone costs a frame that lays the
+ * whole listing out again; so past 200 cards only every few are watched, spaced by the cards' height,
+ * which the runtime learns from the viewport observer's first report. That report may come at any point
+ * of the first scan, including while the scan waits for the background's answer: the order here is made
+ * explicit with a controllable observer and a background that answers when told to.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { MarginsPage } from '@/lib/content/runtime';
+import type { DetectedCard, SiteAdapter } from '@/lib/sites/types';
+
+const answers: (() => void)[] = [];
+vi.mock('@/lib/messaging/client', () => ({
+  // The background's answer to the cards' report, when the test says so.
+  ask: vi.fn(
+    (request: { type: string }) =>
+      new Promise((resolve) => {
+        if (request.type !== 'cards.report') throw new Error(`unexpected request ${request.type}`);
+        answers.push(() => resolve({ states: {}, firstSeen: {}, seenSince: 0 }));
+      }),
+  ),
+}));
+
+/** The last IntersectionObserver made, what it observes, and a way to deliver a report to it. */
+class FakeIntersectionObserver {
+  static last: FakeIntersectionObserver | null = null;
+  readonly observed = new Set<Element>();
+  constructor(private readonly callback: IntersectionObserverCallback) {
+    FakeIntersectionObserver.last = this;
+  }
+  observe(el: Element) {
+    this.observed.add(el);
+  }
+  unobserve(el: Element) {
+    this.observed.delete(el);
+  }
+  disconnect() {
+    this.observed.clear();
+  }
+  takeRecords() {
+    return [];
+  }
+  /** Report every observed card as laid out `height` px apart, the first `near` of them near the viewport. */
+  report(cardsInOrder: Element[], height: number, near: number) {
+    const entries = cardsInOrder
+      .filter((el) => this.observed.has(el))
+      .map((el) => {
+        const i = cardsInOrder.indexOf(el);
+        const top = i * height;
+        return {
+          target: el,
+          isIntersecting: i < near,
+          boundingClientRect: { top, bottom: top + height, height } as DOMRectReadOnly,
+        } as IntersectionObserverEntry;
+      });
+    this.callback(entries, this as unknown as IntersectionObserver);
+  }
+}
+
+const CARDS = 1_000;
+const HEIGHT = 90;
+
+function listing(): { adapter: SiteAdapter; roots: Element[] } {
+  const dl = document.createElement('dl');
+  const roots: Element[] = [];
+  for (let i = 0; i < CARDS; i++) {
+    const dd = document.createElement('dd');
+    dd.innerHTML = `<span class="title">Paper ${i}</span>`;
+    dl.append(dd);
+    roots.push(dd);
+  }
+  document.body.append(dl);
+  const cards = (): DetectedCard[] =>
+    roots.map((root, i) => ({
+      id: `arxiv:2607.${String(30000 + i).padStart(5, '0')}`,
+      aliases: [],
+      root,
+      mount: { anchor: root.firstElementChild!, position: 'afterend' },
+      title: `Paper ${i}`,
+      authors: [],
+      links: {},
+    }));
+  const adapter: SiteAdapter = {
+    name: 'arxiv',
+    serves: () => true,
+    expectsCards: () => true,
+    isListing: () => true,
+    detect: cards,
+    observeRoot: () => dl,
+  };
+  return { adapter, roots };
+}
+
+const ctx = {
+  isInvalid: false,
+  onInvalidated: () => undefined,
+  setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+  addEventListener: () => undefined,
+} as unknown as ContentScriptContext;
+
+/** Let the scan run until it waits for the background (or is done). */
+const settle = () => new Promise((r) => setTimeout(r, 20));
+
+/** The background answers each report as it comes (one chunk of 500 cards at a time). */
+async function answerAll(): Promise<void> {
+  while (answers.length) {
+    answers.shift()!();
+    await settle();
+  }
+}
+
+beforeEach(() => {
+  answers.length = 0;
+  vi.stubGlobal('IntersectionObserver', FakeIntersectionObserver);
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+  document.body.innerHTML = '';
+});
+
+describe('the cards watched for the viewport on a long listing', () => {
+  it('are every few cards once the observer reported, even when its first report comes while the scan waits for the background', async () => {
+    const { adapter, roots } = listing();
+    const page = new MarginsPage(adapter, ctx);
+    const scan = page.scan();
+    await settle();
+    const observer = FakeIntersectionObserver.last!;
+    // Until the cards' height is known, all are watched.
+    expect(observer.observed.size).toBe(CARDS);
+    expect(answers).toHaveLength(1);
+    observer.report(roots, HEIGHT, 20);
+    await settle();
+    // 600 px apart: every sixth card of 90 px, less the 20 shown (no longer watched).
+    const watched = [...observer.observed];
+    expect(watched.length).toBeLessThan(CARDS / 5);
+    expect(watched.every((el) => roots.indexOf(el) % Math.floor(600 / HEIGHT) === 0)).toBe(true);
+    await answerAll();
+    await scan;
+    expect(observer.observed.size).toBe(watched.length);
+  });
+
+  it('are every few cards when the first report comes during the scan, before every card was found', async () => {
+    const { adapter, roots } = listing();
+    // Detection that hands out cards one at a time and reports to the observer halfway through.
+    let reported = false;
+    adapter.detectEach = function* (doc, url) {
+      for (const card of adapter.detect(doc, url)) {
+        if (!reported && roots.indexOf(card.root) === CARDS / 2) {
+          reported = true;
+          FakeIntersectionObserver.last!.report(roots, HEIGHT, 20);
+        }
+        yield card;
+      }
+    };
+    const page = new MarginsPage(adapter, ctx);
+    const scan = page.scan();
+    await settle();
+    await answerAll();
+    await scan;
+    expect(reported).toBe(true);
+    expect(FakeIntersectionObserver.last!.observed.size).toBeLessThan(CARDS / 5);
+  });
+});
