@@ -85,6 +85,18 @@ describe('every card on the real pages', () => {
     await popup.close();
   });
 
+  /**
+   * The 2,000-entry listing (entries built from the saved page's first day, and that page's other days as
+   * they were), served at `url` and opened until every card is marked.
+   */
+  async function openBigListing(url: string): Promise<Page> {
+    const html = bigArxivListing();
+    b.serve(url, html);
+    const page = await b.open(url);
+    await waitForCards(page, html.match(/<dd>/g)!.length);
+    return page;
+  }
+
   it('a 2,000-entry listing: controls come in a batch every few screens as the reader scrolls, not a card at a time', async () => {
     // Each batch of controls costs a frame that lays the whole listing out again. The runtime learns the
     // cards' height from the viewport observer's first report and then watches every few cards, each
@@ -92,11 +104,7 @@ describe('every card on the real pages', () => {
     // waited for the background was ignored: every card stayed watched, and each small scroll step
     // brought in a card and a relayout: new controls at 60 of 60 steps here, against 6-7. That order is
     // a race in a real browser; tests/content/runtime.test.ts makes it happen every time.)
-    const url = 'https://arxiv.org/list/astro-ph.CO/pastweek?show=2000&batches';
-    const html = bigArxivListing();
-    b.serve(url, html);
-    const page = await b.open(url);
-    await waitForCards(page, html.match(/<dd>/g)!.length);
+    const page = await openBigListing('https://arxiv.org/list/astro-ph.CO/pastweek?show=2000&batches');
     const settle = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 50)))));
     await settle();
     const hosts = () => page.$$eval('[data-margins-for]', (h) => h.length);
@@ -120,12 +128,7 @@ describe('every card on the real pages', () => {
   it('a 2,000-entry listing: every card in view has its controls wherever the reader scrolls or jumps, with cards hidden or not', async () => {
     // On pages this long the runtime watches only every few cards for the viewport; each watched card
     // brings in its neighbours. Whatever comes into view must still get its controls.
-    const url = 'https://arxiv.org/list/astro-ph.CO/pastweek?show=2000';
-    const html = bigArxivListing();
-    b.serve(url, html);
-    const page = await b.open(url);
-    // 2,000 entries built from the saved page's first day, and that page's other days as they were.
-    await waitForCards(page, html.match(/<dd>/g)!.length);
+    const page = await openBigListing('https://arxiv.org/list/astro-ph.CO/pastweek?show=2000');
     const bareInView = () =>
       page.evaluate(() =>
         [...document.querySelectorAll('dl#articles > dd')]
