@@ -398,11 +398,14 @@ async function readAndPlan(db: MarginsDB, incoming: SyncState, now: number, seen
   return plan;
 }
 
-/** What importing `file` into `db` would do now (the preview, as the background makes it). Read-only. */
+/** Plan an import against the database as it is now, reading only (a preview). `seen` collects the packs read. */
+function planNow(db: MarginsDB, incoming: SyncState, now: number, seen: SeenPacks): Promise<ImportPlan> {
+  return db.transaction('r', importTables(db), () => readAndPlan(db, incoming, now, seen));
+}
+
+/** What importing `file` into `db` would do now: the summary of the preview the background makes. */
 export async function previewImport(db: MarginsDB, file: ExportFile, now = Date.now()): Promise<ImportSummary> {
-  const seen: SeenPacks = { annotations: new Map(), papers: new Map() };
-  const plan = await db.transaction('r', importTables(db), () => readAndPlan(db, stateFromFile(file), now, seen));
-  return plan.summary;
+  return (await planNow(db, stateFromFile(file), now, { annotations: new Map(), papers: new Map() })).summary;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -604,7 +607,7 @@ export class StagedImports {
     this.drop();
     const writes = this.writes;
     const seen: SeenPacks = { annotations: new Map(), papers: new Map() };
-    const plan = await this.db.transaction('r', importTables(this.db), () => readAndPlan(this.db, incoming, now, seen));
+    const plan = await planNow(this.db, incoming, now, seen);
     // Not held when the reader cancelled meanwhile (discard), or another preview started since.
     if (this.previewing?.key === key) this.held = { key, incoming, plan, seen, writes, release: setTimeout(() => this.drop(), HOLD_MS) };
     const { papers: _p, annotations: _a, aliases: _al, tagMeta: _t, noteHistory: _h, ...header } = file;
