@@ -11,14 +11,17 @@ import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { MarginsPage } from '@/lib/content/runtime';
 import type { DetectedCard, SiteAdapter } from '@/lib/sites/types';
 
+/** The background's answers held back (while `hold`), to be given when the test says so. */
 const answers: (() => void)[] = [];
+let hold = false;
 vi.mock('@/lib/messaging/client', () => ({
-  // The background's answer to the cards' report, when the test says so.
   ask: vi.fn(
     (request: { type: string }) =>
       new Promise((resolve) => {
         if (request.type !== 'cards.report') throw new Error(`unexpected request ${request.type}`);
-        answers.push(() => resolve({ states: {}, firstSeen: {}, seenSince: 0 }));
+        const answer = () => resolve({ states: {}, firstSeen: {}, seenSince: 0 });
+        if (hold) answers.push(answer);
+        else answer();
       }),
   ),
 }));
@@ -100,19 +103,15 @@ const ctx = {
   addEventListener: () => undefined,
 } as unknown as ContentScriptContext;
 
-/** Let the scan run until it waits for the background (or is done). */
-const settle = () => new Promise((r) => setTimeout(r, 20));
-
-/** The background answers each report as it comes (one chunk of 500 cards at a time). */
-async function answerAll(): Promise<void> {
-  while (answers.length) {
-    answers.shift()!();
-    await settle();
-  }
+/** The background answers what it held back, and from then on at once. */
+function answerAll(): void {
+  hold = false;
+  for (const answer of answers.splice(0)) answer();
 }
 
 beforeEach(() => {
   answers.length = 0;
+  hold = false;
   vi.stubGlobal('IntersectionObserver', FakeIntersectionObserver);
 });
 afterEach(() => {
@@ -123,20 +122,20 @@ afterEach(() => {
 describe('the cards watched for the viewport on a long listing', () => {
   it('are every few cards once the observer reported, even when its first report comes while the scan waits for the background', async () => {
     const { adapter, roots } = listing();
+    hold = true;
     const page = new MarginsPage(adapter, ctx);
     const scan = page.scan();
-    await settle();
+    // Detection done, the scan waits for the background's answer to its first report.
+    await vi.waitFor(() => expect(answers).toHaveLength(1));
     const observer = FakeIntersectionObserver.last!;
     // Until the cards' height is known, all are watched.
     expect(observer.observed.size).toBe(CARDS);
-    expect(answers).toHaveLength(1);
     observer.report(roots, HEIGHT, 20);
-    await settle();
     // 600 px apart: every sixth card of 90 px, less the 20 shown (no longer watched).
     const watched = [...observer.observed];
     expect(watched.length).toBeLessThan(CARDS / 5);
     expect(watched.every((el) => roots.indexOf(el) % Math.floor(600 / HEIGHT) === 0)).toBe(true);
-    await answerAll();
+    answerAll();
     await scan;
     expect(observer.observed.size).toBe(watched.length);
   });
@@ -155,10 +154,7 @@ describe('the cards watched for the viewport on a long listing', () => {
       }
     };
     const page = new MarginsPage(adapter, ctx);
-    const scan = page.scan();
-    await settle();
-    await answerAll();
-    await scan;
+    await page.scan();
     expect(reported).toBe(true);
     expect(FakeIntersectionObserver.last!.observed.size).toBeLessThan(CARDS / 5);
   });
