@@ -104,7 +104,7 @@ export class NoteHistoryStore {
       else {
         // The index gives the chunks' keys only, and each chunk is then read once. Reading the rows
         // through the index read a chunk once for every wanted paper it holds: for the 50 notes of a
-        // usual sync, 0.28-0.42 s in the library page against 20,000 kept texts.
+        // usual sync against 20,000 kept texts, 0.28-0.42 s (35-118 ms this way).
         const keys = new Set(await this.chunks.where('ids').anyOf([...wanted]).primaryKeys());
         chunks = (await this.chunks.bulkGet([...keys])).filter((c): c is HistoryChunk => !!c);
       }
