@@ -29,6 +29,10 @@ export const DEFAULT_SETTINGS: Settings = {
 export const settingsItem = localItem<Settings>('settings', DEFAULT_SETTINGS);
 
 /** Stored settings merged over the defaults (a setting added later gets its default). */
+export function withDefaults(stored: Partial<Settings> | undefined): Settings {
+  return { ...DEFAULT_SETTINGS, ...stored };
+}
+
 export async function loadSettings(): Promise<Settings> {
-  return { ...DEFAULT_SETTINGS, ...(await settingsItem.getValue()) };
+  return withDefaults(await settingsItem.getValue());
 }

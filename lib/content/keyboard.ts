@@ -35,6 +35,7 @@ export function installKeyboard(page: MarginsPage, ctx: ContentScriptContext): v
   const focus = (m: MountedCard) => {
     focused?.card.root.removeAttribute('data-margins-focused');
     focused = m;
+    page.showFocusOutline();
     m.card.root.setAttribute('data-margins-focused', '');
     page.show(m);
     m.card.root.scrollIntoView({ block: 'nearest', behavior: 'auto' });

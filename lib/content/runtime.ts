@@ -7,24 +7,33 @@
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { ask } from '@/lib/messaging/client';
-import type { AnnotationsChangedPush, PageCardsReply } from '@/lib/messaging/protocol';
+import type { AnnotationsChangedPush, PageCardsReply, SettingsChangedPush } from '@/lib/messaging/protocol';
 import { type AnnotationView, EMPTY_VIEW, type PaperInput } from '@/lib/model';
-import { type Settings, loadSettings, settingsItem } from '@/lib/settings';
+import type { Settings } from '@/lib/settings';
 import type { DetectedCard, SiteAdapter } from '@/lib/sites/types';
 import { applySeenAttribute, applyStateAttributes, clearCardRoot, markCardRoot } from './card-state';
 import { CardControls } from './controls';
 import { installKeyboard } from './keyboard';
-import { type ListingMode, darkBehind, pageCss } from './styles';
+import { LISTING_MODES, type ListingMode, darkBehind, pageCss } from './styles';
 
 /** A paper first shown within this window still counts as new (so a reload keeps the marks). */
 const NEW_WINDOW_MS = 30 * 60 * 1000;
 /** Cards per `cards.report` message (the background bounds messages at 2,000). */
 const REPORT_CHUNK = 500;
 /**
- * Controls are put into a card when it comes within this distance of the viewport. Until then a card only
- * carries its data-margins-* attributes: a 2,000-entry listing is not laid out again for controls nobody sees.
+ * Controls are put into a card when it comes within this distance of the viewport, so they are there
+ * before the reader scrolls to it. Until then a card only carries its data-margins-* attributes: a
+ * 2,000-entry listing is not laid out again for controls nobody sees.
+ *
+ * Only once the reader starts moving about the page (FIRST_MOVES): while the page loads, only cards in
+ * the viewport itself get controls. Controls below the fold cost the loading page a relayout and a
+ * repaint for nothing the reader can see yet (on the Hugging Face daily list, whose first card starts
+ * below the fold, that was about 7 ms of a 65 ms load); a reader who scrolls gets them as the first
+ * scroll begins, a thousand pixels ahead.
  */
 const MATERIALIZE_MARGIN = '1000px 0px';
+/** What counts as the reader starting to move about the page: the first of these, once. */
+const FIRST_MOVES = ['scroll', 'wheel', 'keydown', 'pointerdown', 'touchstart', 'resize'] as const;
 /**
  * On pages with more cards than this, only every few cards is watched for the viewport (see
  * `watchCards`). The browser checks every watched element in every frame the reader scrolls: 2,000 watched
@@ -84,33 +93,14 @@ export class MarginsPage {
   private readonly byId = new Map<string, Set<MountedCard>>();
   private readonly views = new Map<string, AnnotationView>();
   private tagCache: { name: string; color?: string }[] | null = null;
+  /** The reader's settings, as the background's first answer brings them (defaults until then). */
   private settings: Settings | null = null;
   private observer: MutationObserver | null = null;
-  /** Shows each card's controls when the card nears the viewport (a 2,000-entry page shows about 20). */
-  private readonly visibility = new IntersectionObserver(
-    (entries) => {
-      // Nearest the viewport first: those are the ones the reader sees.
-      const near = entries.filter((e) => e.isIntersecting);
-      near.sort((a, b) => distanceFromViewport(a) - distanceFromViewport(b));
-      if (!this.cardHeightPx) this.learnCardHeight(entries);
-      const stride = this.watchStride;
-      for (const e of near) {
-        const m = this.mounted.get(e.target);
-        if (!m) continue;
-        this.toShow.add(m);
-        // A watched card brings in the cards on either side of it, up to the second watched card: the next
-        // watched card comes in with it, so a reader scrolling on meets a batch every other watched card
-        // (scrolling the 2,000-entry listing in small steps: 0.77 s of main thread with the next watched
-        // card as the bound, 0.56 s with the second; 6 runs each).
-        if (stride > 1 && this.ordered[m.index] === m) {
-          const reach = 2 * stride - 1;
-          for (let i = Math.max(0, m.index - reach); i <= Math.min(this.ordered.length - 1, m.index + reach); i++) this.toShow.add(this.ordered[i]);
-        }
-      }
-      void this.showQueued();
-    },
-    { rootMargin: MATERIALIZE_MARGIN },
-  );
+  /**
+   * Shows each card's controls when the card comes into view (a 2,000-entry page shows about 20); once
+   * the reader moves about the page, when it comes near (`lookAheadOnFirstMove`).
+   */
+  private visibility = new IntersectionObserver((entries) => this.onVisibility(entries));
   /** Cards that came near the viewport, shown a slice at a time (a page's first screen can hold dozens). */
   private readonly toShow = new Set<MountedCard>();
   private showing = false;
@@ -121,7 +111,14 @@ export class MarginsPage {
   /** Whether the page under the controls is dark (read again for every batch of controls shown). */
   private dark: boolean | null = null;
   private observed: Element | null = null;
+  /**
+   * Our stylesheet in the page, added only once it has something to do (a listing mode the reader turned
+   * on, or a card focused from the keyboard): adding a stylesheet restyles the whole page (about 1 ms on
+   * the Hugging Face daily list), for rules that would match nothing.
+   */
   private pageStyle: HTMLStyleElement | null = null;
+  /** The keyboard has focused a card: the page stylesheet carries the focus outline from then on. */
+  private focusOutline = false;
   private rescanTimer: number | undefined;
   private scanning = false;
   /** While a scan rebuilds `ordered` (from its first card to its last; the scan goes on to report them). */
@@ -135,21 +132,48 @@ export class MarginsPage {
     private readonly ctx: ContentScriptContext,
   ) {}
 
+  private onVisibility(entries: IntersectionObserverEntry[]): void {
+    // Nearest the viewport first: those are the ones the reader sees.
+    const near = entries.filter((e) => e.isIntersecting);
+    near.sort((a, b) => distanceFromViewport(a) - distanceFromViewport(b));
+    if (!this.cardHeightPx) this.learnCardHeight(entries);
+    const stride = this.watchStride;
+    for (const e of near) {
+      const m = this.mounted.get(e.target);
+      if (!m) continue;
+      this.toShow.add(m);
+      // A watched card brings in the cards on either side of it, up to the second watched card: the next
+      // watched card comes in with it, so a reader scrolling on meets a batch every other watched card
+      // (scrolling the 2,000-entry listing in small steps: 0.77 s of main thread with the next watched
+      // card as the bound, 0.56 s with the second; 6 runs each).
+      if (stride > 1 && this.ordered[m.index] === m) {
+        const reach = 2 * stride - 1;
+        for (let i = Math.max(0, m.index - reach); i <= Math.min(this.ordered.length - 1, m.index + reach); i++) this.toShow.add(this.ordered[i]);
+      }
+    }
+    void this.showQueued();
+  }
+
+  /** From the reader's first move about the page on, controls come in ahead of the viewport (MATERIALIZE_MARGIN). */
+  private lookAheadOnFirstMove(): void {
+    const moved = new AbortController();
+    const lookAhead = () => {
+      moved.abort();
+      if (this.ctx.isInvalid) return;
+      const inView = this.visibility;
+      this.visibility = new IntersectionObserver((entries) => this.onVisibility(entries), { rootMargin: MATERIALIZE_MARGIN });
+      inView.disconnect();
+      this.watchCards();
+    };
+    for (const type of FIRST_MOVES) window.addEventListener(type, lookAhead, { capture: true, passive: true, signal: moved.signal });
+    this.ctx.onInvalidated(() => moved.abort());
+  }
+
   async start(): Promise<void> {
-    this.injectPageStyles();
     this.listen();
-    this.settings = await loadSettings();
-    this.applySettings();
-    const unwatch = settingsItem.watch((next) => {
-      this.settings = { ...this.settings!, ...next };
-      this.applySettings();
-    });
-    this.ctx.onInvalidated(() => {
-      unwatch();
-      this.teardown();
-    });
+    this.ctx.onInvalidated(() => this.teardown());
     installKeyboard(this, this.ctx);
-    this.watchPageScheme();
+    this.lookAheadOnFirstMove();
     await this.scan();
     this.ctx.addEventListener(window, 'wxt:locationchange', () => this.requestRescan());
   }
@@ -158,27 +182,48 @@ export class MarginsPage {
     return this.settings?.shortcuts ?? true;
   }
 
-  private injectPageStyles(): void {
-    const style = (this.pageStyle = document.createElement('style'));
-    style.setAttribute('data-margins-ui', '');
-    style.textContent = pageCss([]);
-    (document.head ?? document.documentElement).append(style);
-    this.ctx.onInvalidated(() => style.remove());
+  /** Put the page stylesheet in place (or update it) for these modes, when it has anything to do. */
+  private stylePage(modes: ListingMode[]): void {
+    if (!this.pageStyle && !modes.length && !this.focusOutline) return;
+    const css = pageCss(modes, this.focusOutline);
+    if (!this.pageStyle) {
+      const style = (this.pageStyle = document.createElement('style'));
+      style.setAttribute('data-margins-ui', '');
+      (document.head ?? document.documentElement).append(style);
+      this.ctx.onInvalidated(() => style.remove());
+    }
+    if (this.pageStyle.textContent !== css) this.pageStyle.textContent = css;
+  }
+
+  /** The keyboard focused a card: from now on the page shows an outline around the focused one. */
+  showFocusOutline(): void {
+    if (this.focusOutline) return;
+    this.focusOutline = true;
+    this.stylePage(this.modesOn());
+  }
+
+  /** The listing modes the reader's settings turn on for this page. */
+  private modesOn(): ListingMode[] {
+    const s = this.settings;
+    if (!s || !this.isListing()) return [];
+    const modes: ListingMode[] = [];
+    if (s.starredOnListings !== 'show') modes.push(`${s.starredOnListings}-starred`);
+    if (s.seenOnListings !== 'show') modes.push(`${s.seenOnListings}-seen`);
+    return modes;
+  }
+
+  /** Apply the reader's settings when they differ from those in use (every report's answer carries them). */
+  private useSettings(next: Settings | undefined): void {
+    if (!next || (this.settings && JSON.stringify(next) === JSON.stringify(this.settings))) return;
+    this.settings = next;
+    this.applySettings();
   }
 
   private applySettings(): void {
-    const s = this.settings!;
-    const listing = this.isListing();
-    const modes: Record<ListingMode, boolean> = {
-      'dim-starred': listing && s.starredOnListings === 'dim',
-      'hide-starred': listing && s.starredOnListings === 'hide',
-      'dim-seen': listing && s.seenOnListings === 'dim',
-      'hide-seen': listing && s.seenOnListings === 'hide',
-    };
+    const modes = this.modesOn();
     const html = document.documentElement;
-    for (const [mode, on] of Object.entries(modes)) html.toggleAttribute(`data-margins-${mode}`, on);
-    const css = pageCss((Object.keys(modes) as ListingMode[]).filter((m) => modes[m]));
-    if (this.pageStyle && this.pageStyle.textContent !== css) this.pageStyle.textContent = css;
+    for (const mode of LISTING_MODES) html.toggleAttribute(`data-margins-${mode}`, modes.includes(mode));
+    this.stylePage(modes);
     for (const m of this.mounted.values()) m.controls?.setNew(this.marksNew(m));
     if (this.ordered.length) this.watchCards();
   }
@@ -193,6 +238,10 @@ export class MarginsPage {
       if (m?.type === 'annotations.changed') {
         for (const view of (message as AnnotationsChangedPush).states) this.applyView(view);
         this.tagCache = null;
+        return;
+      }
+      if (m?.type === 'settings.changed') {
+        this.useSettings((message as SettingsChangedPush).settings);
         return;
       }
       if (m?.type === 'page.cards') {
@@ -338,7 +387,7 @@ export class MarginsPage {
   }
 
   private async showQueued(): Promise<void> {
-    if (this.showing) return;
+    if (this.showing || !this.toShow.size) return;
     this.showing = true;
     try {
       this.followPageScheme(this.toShow.values().next().value?.card.mount.anchor);
@@ -364,6 +413,8 @@ export class MarginsPage {
   private followPageScheme(near?: Element): void {
     const dark = darkBehind(near?.isConnected ? near : this.aShownPlace());
     if (dark === this.dark) return;
+    // The page's theme is followed from the first controls on: until then there is nothing to restyle.
+    if (this.dark === null) this.watchPageScheme();
     this.dark = dark;
     for (const m of this.mounted.values()) if (m.controls) m.controls.host.setAttribute('data-scheme', dark ? 'dark' : 'light');
   }
@@ -379,9 +430,7 @@ export class MarginsPage {
    * once, not at the next batch. Only the root's and the body's own attributes are watched.
    */
   private watchPageScheme(): void {
-    const recheck = () => {
-      if (this.dark !== null) this.followPageScheme();
-    };
+    const recheck = () => this.followPageScheme();
     const observer = new MutationObserver(recheck);
     const attributeFilter = ['class', 'style', 'data-theme', 'data-color-mode'];
     observer.observe(document.documentElement, { attributes: true, attributeFilter });
@@ -504,6 +553,7 @@ export class MarginsPage {
         console.warn('Margins:', err instanceof Error ? err.message : err);
         return;
       }
+      this.useSettings(reply.settings);
       for (const view of Object.values(reply.states)) this.applyView(view);
       if (listing) {
         for (const card of chunk) {

@@ -65,7 +65,8 @@ export const CONTROLS_CSS = `
  * Styles the content script adds to the page itself: only selectors on our own attributes. A card whose
  * root has a leading sibling of its own (arXiv's dt before the dd) takes that sibling along.
  */
-export type ListingMode = 'dim-starred' | 'hide-starred' | 'dim-seen' | 'hide-seen';
+export const LISTING_MODES = ['dim-starred', 'hide-starred', 'dim-seen', 'hide-seen'] as const;
+export type ListingMode = (typeof LISTING_MODES)[number];
 
 const MODE_RULES: Record<ListingMode, string> = {
   'dim-starred': 'html[data-margins-dim-starred] [data-margins-starred], html[data-margins-dim-starred] dt:has(+ [data-margins-starred]) { opacity: .45; }',
@@ -79,10 +80,11 @@ const MODE_RULES: Record<ListingMode, string> = {
 /**
  * The page's stylesheet for the listing modes the reader turned on, and only those: a rule that names an
  * attribute makes the browser re-check every element that attribute is set on (and, through `:has`, its
- * neighbours), and a listing sets the seen/starred attributes on 2,000 cards.
+ * neighbours), and a listing sets the seen/starred attributes on 2,000 cards. `focusOutline`: the outline
+ * around the card the keyboard focused, once the reader has used the keys.
  */
-export function pageCss(modes: Iterable<ListingMode>): string {
-  const rules = ['[data-margins-focused] { outline: 2px solid #0969da !important; outline-offset: 2px; border-radius: 4px; }'];
+export function pageCss(modes: Iterable<ListingMode>, focusOutline: boolean): string {
+  const rules = focusOutline ? ['[data-margins-focused] { outline: 2px solid #0969da !important; outline-offset: 2px; border-radius: 4px; }'] : [];
   for (const mode of modes) rules.push(MODE_RULES[mode]);
   return rules.join('\n');
 }

@@ -7,6 +7,7 @@ import * as repo from '@/lib/db/repository';
 import { ImportError } from '@/lib/sync/format';
 import { applyImport, stagedImportsOf } from '@/lib/sync/import';
 import type { AnnotationView } from '@/lib/model';
+import type { Settings } from '@/lib/settings';
 import {
   type PrivilegedRequest,
   type PublicRequest,
@@ -24,6 +25,8 @@ export interface HandlerDeps {
   db: MarginsDB;
   /** Tell every open tab of a supported site about changed annotations. */
   broadcast(states: AnnotationView[]): void;
+  /** The reader's settings, defaults filled in (pages get them with their cards' states). */
+  readSettings(): Promise<Settings>;
 }
 
 /** Largest message we even try to parse (a content script could send anything). */
@@ -75,9 +78,10 @@ async function handlePublic(deps: HandlerDeps, req: PublicRequest) {
   switch (req.type) {
     case 'cards.report': {
       const ids = req.cards.map((c) => c.id);
-      const [states, seen] = await Promise.all([
+      const [states, seen, settings] = await Promise.all([
         repo.getViews(db, ids),
         req.listing ? repo.recordSeen(db, ids) : Promise.resolve({ firstSeen: {}, since: 0 }),
+        deps.readSettings(),
       ]);
       // A card whose own id is unknown may still be a known paper under one of its aliases.
       for (const card of req.cards) {
@@ -86,7 +90,7 @@ async function handlePublic(deps: HandlerDeps, req: PublicRequest) {
         const hit = Object.values(byAlias).find(isSet);
         if (hit) states[card.id] = { ...hit, id: card.id };
       }
-      return { states, firstSeen: seen.firstSeen, seenSince: seen.since };
+      return { states, firstSeen: seen.firstSeen, seenSince: seen.since, settings };
     }
     case 'tags.list':
       return { tags: await repo.listTags(db) };

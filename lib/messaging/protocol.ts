@@ -11,6 +11,7 @@ import * as z from 'zod/mini';
 import { isArxivCategory, isCanonicalId } from '@/lib/ids';
 import type { NoteVersion } from '@/lib/db/repository';
 import type { AnnotationView } from '@/lib/model';
+import type { Settings } from '@/lib/settings';
 import type { ImportSummary, StagedPreview } from '@/lib/sync/import';
 
 export const LIMITS = {
@@ -156,6 +157,11 @@ export interface ResponseMap {
     firstSeen: Record<string, number>;
     /** When Margins started recording seen papers: nothing is new on the very first visit. */
     seenSince: number;
+    /**
+     * The reader's settings (listing modes, shortcuts, NEW marks): the page gets them with its cards'
+     * states rather than reading storage itself as it loads. Changes follow as `settings.changed`.
+     */
+    settings: Settings;
   };
   'annotations.edit': { states: AnnotationView[] };
   'tags.list': { tags: TagSummary[] };
@@ -188,6 +194,12 @@ export type Reply<T> = { ok: true; data: T } | { ok: false; error: string };
 export interface AnnotationsChangedPush {
   type: 'annotations.changed';
   states: AnnotationView[];
+}
+
+/** Pushed by the background to every tab of a supported site when the reader changes a setting. */
+export interface SettingsChangedPush {
+  type: 'settings.changed';
+  settings: Settings;
 }
 
 /** Asked by the popup of the current tab's content script. */

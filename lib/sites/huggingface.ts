@@ -131,13 +131,20 @@ function paperIdOf(a: Element, base: URL): string | null {
   return parsed?.scheme === 'arxiv' ? parsed.id : null;
 }
 
-/** The card's title element: its link inside a heading, else its link with the longest text. */
+/**
+ * The card's title element: its first link inside a heading that has text, else its link with the
+ * longest text. The heading's link is looked for first: the others (a card's thumbnail, its whole
+ * summary) can hold far more text than the title, and are read only when no heading links the paper.
+ */
 function titleLinkOf(links: Element[]): { el: Element | null; text: string } {
+  for (const l of links) {
+    if (!l.closest('h1, h2, h3, h4, h5, h6')) continue;
+    const text = cleanText(l);
+    if (text) return { el: l, text };
+  }
   let best: { el: Element | null; text: string } = { el: null, text: '' };
   for (const l of links) {
     const text = cleanText(l);
-    if (!text) continue;
-    if (l.closest('h1, h2, h3, h4, h5, h6')) return { el: l, text };
     if (text.length > best.text.length) best = { el: l, text };
   }
   return best;

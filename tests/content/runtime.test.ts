@@ -29,9 +29,16 @@ vi.mock('@/lib/messaging/client', () => ({
 /** The last IntersectionObserver made, what it observes, and a way to deliver a report to it. */
 class FakeIntersectionObserver {
   static last: FakeIntersectionObserver | null = null;
+  static made = 0;
   readonly observed = new Set<Element>();
-  constructor(private readonly callback: IntersectionObserverCallback) {
+  readonly rootMargin: string;
+  constructor(
+    private readonly callback: IntersectionObserverCallback,
+    options?: IntersectionObserverInit,
+  ) {
     FakeIntersectionObserver.last = this;
+    FakeIntersectionObserver.made++;
+    this.rootMargin = options?.rootMargin ?? '0px';
   }
   observe(el: Element) {
     this.observed.add(el);
@@ -98,6 +105,7 @@ function listing(): { adapter: SiteAdapter; roots: Element[] } {
 
 const ctx = {
   isInvalid: false,
+  signal: new AbortController().signal,
   onInvalidated: () => undefined,
   setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
   addEventListener: () => undefined,
@@ -157,5 +165,32 @@ describe('the cards watched for the viewport on a long listing', () => {
     await page.scan();
     expect(reported).toBe(true);
     expect(FakeIntersectionObserver.last!.observed.size).toBeLessThan(CARDS / 5);
+  });
+});
+
+describe('the viewport observer before and after the reader first moves', () => {
+  it('watches the viewport itself while the page loads, and a thousand pixels around it from the first scroll on', async () => {
+    const { adapter, roots } = listing();
+    const page = new MarginsPage(adapter, ctx);
+    await page.start();
+    const loading = FakeIntersectionObserver.last!;
+    expect(loading.rootMargin).toBe('0px');
+    loading.report(roots, HEIGHT, 10);
+    const watched = [...loading.observed];
+    expect(watched.length).toBeGreaterThan(0);
+
+    window.dispatchEvent(new Event('scroll'));
+    const reading = FakeIntersectionObserver.last!;
+    expect(reading).not.toBe(loading);
+    expect(reading.rootMargin).toBe('1000px 0px');
+    // The same cards are watched, now by the observer that looks ahead; the first one lets go of them.
+    expect([...reading.observed]).toEqual(watched);
+    expect(loading.observed.size).toBe(0);
+
+    // Only the first move switches: later ones make no more observers.
+    const made = FakeIntersectionObserver.made;
+    window.dispatchEvent(new Event('scroll'));
+    window.dispatchEvent(new Event('wheel'));
+    expect(FakeIntersectionObserver.made).toBe(made);
   });
 });

@@ -3,14 +3,18 @@ import { darkBehind, pageCss } from '@/lib/content/styles';
 
 describe('pageCss', () => {
   it('names no card attribute when no listing mode is on (setting them on 2,000 cards then costs no restyle)', () => {
-    const css = pageCss([]);
+    const css = pageCss([], true);
     expect(css).toContain('[data-margins-focused]');
     expect(css).not.toMatch(/data-margins-(starred|seen)/);
     expect(css).not.toContain(':has(');
   });
 
+  it('is empty until a mode is on or the keyboard focused a card (the runtime then adds no stylesheet at all)', () => {
+    expect(pageCss([], false)).toBe('');
+  });
+
   it('carries exactly the rules of the modes that are on', () => {
-    const css = pageCss(['dim-seen', 'hide-starred']);
+    const css = pageCss(['dim-seen', 'hide-starred'], false);
     expect(css).toContain('html[data-margins-dim-seen] [data-margins-seen="seen"]');
     expect(css).toContain('html[data-margins-hide-starred] [data-margins-starred]');
     expect(css).not.toContain('data-margins-dim-starred');
@@ -19,7 +23,7 @@ describe('pageCss', () => {
 
   it('parses as CSS, one rule per mode plus the focus outline', () => {
     const style = document.createElement('style');
-    style.textContent = pageCss(['dim-starred', 'hide-starred', 'dim-seen', 'hide-seen']);
+    style.textContent = pageCss(['dim-starred', 'hide-starred', 'dim-seen', 'hide-seen'], true);
     document.head.append(style);
     expect(style.sheet!.cssRules.length).toBe(5);
     style.remove();

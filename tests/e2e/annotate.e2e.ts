@@ -37,6 +37,9 @@ describe('annotate where you read', () => {
 
     await tab1.keyboard.press('j'); // the first j focuses the first card
     expect(await rootAttr(tab1, FIRST, 'data-margins-focused')).toBe('');
+    // The reader sees which card the keys act on (the page's stylesheet of ours comes in with the first key).
+    const outline = () => tab1.locator(`[data-margins-id="${FIRST}"]`).evaluate((el) => getComputedStyle(el).outlineStyle);
+    await expect.poll(outline).toBe('solid');
     await tab1.keyboard.press('j');
     await tab1.keyboard.press('k'); // back to the first
     expect(await rootAttr(tab1, FIRST, 'data-margins-focused')).toBe('');

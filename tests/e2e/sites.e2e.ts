@@ -85,6 +85,28 @@ describe('every card on the real pages', () => {
     await popup.close();
   });
 
+  it('while a page loads, controls only for the cards in view; from the first scroll on, a thousand pixels ahead', async () => {
+    // The saved Hugging Face daily list: its first card starts below the fold of the harness's window.
+    const url = 'https://huggingface.co/papers?date=2024-08-01&lookahead';
+    b.serveFixture(url, 'huggingface/daily-papers-2024-08-01-raw.html');
+    const page = await b.open(url);
+    await waitForCards(page, 13);
+    const tops = () => page.$$eval('[data-margins-id]', (els) => els.map((el) => el.getBoundingClientRect().top - innerHeight));
+    expect(Math.min(...(await tops()))).toBeGreaterThan(0);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 100)))));
+    // Nothing to see yet, so nothing built: no controls, and no stylesheet of ours in the page.
+    expect(await page.$$eval('[data-margins-for]', (h) => h.length)).toBe(0);
+    expect(await page.$$eval('style[data-margins-ui]', (s) => s.length)).toBe(0);
+    // The reader starts scrolling: the first cards' controls are there before the cards come into view.
+    await page.mouse.move(400, 400);
+    await page.mouse.wheel(0, 100);
+    await expect.poll(() => page.$$eval('[data-margins-for]', (h) => h.length)).toBeGreaterThan(0);
+    const firstHost = page.locator('[data-margins-for]').first();
+    expect(await firstHost.getAttribute('data-margins-for')).toBe((await cardRoots(page))[0].id);
+    expect(await firstHost.evaluate((el) => el.getBoundingClientRect().top > innerHeight)).toBe(true);
+    await page.close();
+  });
+
   /**
    * The 2,000-entry listing (entries built from the saved page's first day, and that page's other days as
    * they were), served at `url` and opened until every card is marked.

@@ -7,11 +7,12 @@ import { MarginsDB } from '@/lib/db/schema';
 import * as repo from '@/lib/db/repository';
 import { handleMessage } from '@/lib/messaging/handler';
 import type { AnnotationView } from '@/lib/model';
+import { DEFAULT_SETTINGS } from '@/lib/settings';
 
 let db: MarginsDB;
 let pushed: AnnotationView[][];
 const page = { fromExtensionPage: true };
-const send = async (msg: unknown, sender = page) => handleMessage({ db, broadcast: (s) => pushed.push(s) }, msg, sender);
+const send = async (msg: unknown, sender = page) => handleMessage({ db, broadcast: (s) => pushed.push(s), readSettings: async () => DEFAULT_SETTINGS }, msg, sender);
 
 async function views(ids: string[]) {
   return Object.values(await repo.getViews(db, ids)).map(({ id, starred, tags, note }) => ({ id, starred, tags, note }));

@@ -3,10 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MarginsDB } from '@/lib/db/schema';
 import { handleMessage } from '@/lib/messaging/handler';
 import type { AnnotationView } from '@/lib/model';
+import { DEFAULT_SETTINGS } from '@/lib/settings';
 
 let db: MarginsDB;
 let pushed: AnnotationView[][];
-const deps = () => ({ db, broadcast: (s: AnnotationView[]) => pushed.push(s) });
+const deps = () => ({ db, broadcast: (s: AnnotationView[]) => pushed.push(s), readSettings: async () => DEFAULT_SETTINGS });
 const contentScript = { fromExtensionPage: false };
 const extensionPage = { fromExtensionPage: true };
 
@@ -142,6 +143,13 @@ describe('background message handler', () => {
     expect(data.states['arxiv:2607.21497'].starred).toBe(false);
     expect(Object.keys(data.firstSeen).sort()).toEqual(['arxiv:2607.21247', 'arxiv:2607.21497']);
     expect(await db.seen.count()).toBe(2);
+  });
+
+  it('answers a scan with the reader\'s settings (pages do not read storage themselves)', async () => {
+    const settings = { ...DEFAULT_SETTINGS, starredOnListings: 'hide' as const, shortcuts: false };
+    const reply = await handleMessage({ ...deps(), readSettings: async () => settings }, { type: 'cards.report', listing: true, cards: [{ id: paper.id }] }, contentScript);
+    if (!reply.ok) throw new Error(reply.error);
+    expect((reply.data as { settings: unknown }).settings).toEqual(settings);
   });
 
   it('reaches a record through an alias', async () => {

@@ -15,6 +15,7 @@ import { huggingfaceAdapter } from '@/lib/sites/huggingface';
 import { scholarAdapter } from '@/lib/sites/scholar';
 import type { DetectedCard, SiteAdapter } from '@/lib/sites/types';
 import { loadFixture, loadHandmade, parsePage } from './load';
+import { DEFAULT_SETTINGS } from '@/lib/settings';
 
 function cardsOf(adapter: SiteAdapter, doc: Document, url: string): DetectedCard[] {
   return adapter.detect(doc, new URL(url));
@@ -94,7 +95,7 @@ describe('DOIs carried in publisher URLs', () => {
 
 describe('a star given on one site shows on the others (through the background handler)', () => {
   let db: MarginsDB;
-  const deps = () => ({ db, broadcast: (_: AnnotationView[]) => {} });
+  const deps = () => ({ db, broadcast: (_: AnnotationView[]) => {}, readSettings: async () => DEFAULT_SETTINGS });
   const fromTab = { fromExtensionPage: false };
   beforeEach(async () => {
     db = new MarginsDB(`cross-site-${Math.random()}`);

@@ -32,7 +32,7 @@ let gate: Promise<void> | null;
 async function ask<T extends Request>(request: T): Promise<ResponseMap[T['type']]> {
   asked.push(request);
   if (gate) await gate;
-  const reply = await handleMessage({ db, broadcast: () => undefined }, request, { fromExtensionPage: true });
+  const reply = await handleMessage({ db, broadcast: () => undefined, readSettings: async () => DEFAULT_SETTINGS }, request, { fromExtensionPage: true });
   if (!reply.ok) throw new Error(reply.error);
   return reply.data as ResponseMap[T['type']];
 }

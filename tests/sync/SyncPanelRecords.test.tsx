@@ -16,6 +16,7 @@ import { parseExportText } from '@/lib/sync/format';
 import { handleMessage } from '@/lib/messaging/handler';
 import type { Request, ResponseMap } from '@/lib/messaging/protocol';
 import { dropDb, freshDb } from './helpers';
+import { DEFAULT_SETTINGS } from '@/lib/settings';
 
 configure({ asyncUtilTimeout: 5_000 });
 
@@ -66,7 +67,7 @@ function background() {
   const types: string[] = [];
   const ask = async <T extends Request>(request: T): Promise<ResponseMap[T['type']]> => {
     types.push(request.type);
-    const reply = await handleMessage({ db, broadcast: () => undefined }, request, { fromExtensionPage: true });
+    const reply = await handleMessage({ db, broadcast: () => undefined, readSettings: async () => DEFAULT_SETTINGS }, request, { fromExtensionPage: true });
     if (!reply.ok) throw new Error(reply.error);
     return reply.data as ResponseMap[T['type']];
   };

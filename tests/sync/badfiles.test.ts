@@ -10,6 +10,7 @@ import { buildExportFile, readState, serializeExportFile } from '@/lib/sync/expo
 import { FORMAT_VERSION, ImportError, MAX_IMPORT_BYTES, readImportFile } from '@/lib/sync/format';
 import { applyImport } from '@/lib/sync/import';
 import { dropDb, dumpDb, freshDb } from './helpers';
+import { DEFAULT_SETTINGS } from '@/lib/settings';
 
 const db = freshDb();
 let good: Record<string, unknown>;
@@ -153,7 +154,7 @@ describe('bad files are refused with a clear message and the database is unchang
           parsed = await file.text();
         }
         const broadcasts: unknown[] = [];
-        const reply = await handleMessage({ db, broadcast: (s) => broadcasts.push(s) }, { type: 'sync.import', file: parsed }, { fromExtensionPage: true });
+        const reply = await handleMessage({ db, broadcast: (s) => broadcasts.push(s), readSettings: async () => DEFAULT_SETTINGS }, { type: 'sync.import', file: parsed }, { fromExtensionPage: true });
         expect(reply.ok).toBe(false);
         expect(!reply.ok && reply.error).toMatch(/Nothing was imported/);
         expect(broadcasts).toEqual([]);

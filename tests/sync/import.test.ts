@@ -9,6 +9,7 @@ import { stagedImportsOf, applyImport, previewImport, stageImport } from '@/lib/
 import { viewOf } from '@/lib/model';
 import { mergeStates, stateFingerprint, stateFromFile } from '@/lib/sync/merge';
 import { RUNS, dropDb, dumpDb, freshDb, recordsArb } from './helpers';
+import { DEFAULT_SETTINGS } from '@/lib/settings';
 
 const P1 = 'arxiv:2301.00001';
 const P2 = 'arxiv:2301.00002';
@@ -155,7 +156,7 @@ describe('import: preview, apply, one transaction', () => {
   it('the sync.import message: only from extension pages; replies with the summary and pushes changed views', async () => {
     const file = fileFromB(Date.now());
     const pushed: string[] = [];
-    const deps = { db, broadcast: (views: { id: string }[]) => pushed.push(...views.map((v) => v.id)) };
+    const deps = { db, broadcast: (views: { id: string }[]) => pushed.push(...views.map((v) => v.id)), readSettings: async () => DEFAULT_SETTINGS };
     const fromPage = await handleMessage(deps, { type: 'sync.import', file }, { fromExtensionPage: false });
     expect(fromPage).toEqual({ ok: false, error: '"sync.import" is only allowed from Margins\' own pages.' });
     const reply = await handleMessage(deps, { type: 'sync.import', file }, { fromExtensionPage: true });
@@ -164,7 +165,7 @@ describe('import: preview, apply, one transaction', () => {
   });
 
   it('a staged file (the inbox): applied and removed in one go; a refused one removed too; an unknown key refused', async () => {
-    const deps = { db, broadcast: () => undefined };
+    const deps = { db, broadcast: () => undefined, readSettings: async () => DEFAULT_SETTINGS };
     const page = { fromExtensionPage: true };
     // A content script cannot name a staged file either.
     const key = await stageImport(db, fileFromB(Date.now()));
@@ -188,7 +189,7 @@ describe('import: preview, apply, one transaction', () => {
   });
 
   it('sync.preview: says what the import would do and writes nothing; a refused file leaves the inbox; discard forgets it', async () => {
-    const deps = { db, broadcast: () => undefined };
+    const deps = { db, broadcast: () => undefined, readSettings: async () => DEFAULT_SETTINGS };
     const page = { fromExtensionPage: true };
     const before = await dumpDb(db);
     const file = fileFromB(Date.now());

@@ -12,6 +12,7 @@ import type { AnnotationView } from '@/lib/model';
 import { buildExportFile, readState } from '@/lib/sync/export';
 import { applyImport } from '@/lib/sync/import';
 import { dropDb, dumpDb, freshDb } from './helpers';
+import { DEFAULT_SETTINGS } from '@/lib/settings';
 
 const P1 = 'arxiv:2301.00001';
 const extensionPage = { fromExtensionPage: true };
@@ -22,7 +23,7 @@ let b: MarginsDB;
 let pushed: AnnotationView[][];
 
 async function ask<T extends keyof ResponseMap>(db: MarginsDB, message: { type: T } & Record<string, unknown>, sender = extensionPage): Promise<ResponseMap[T]> {
-  const reply = await handleMessage({ db, broadcast: (s) => pushed.push(s) }, message, sender);
+  const reply = await handleMessage({ db, broadcast: (s) => pushed.push(s), readSettings: async () => DEFAULT_SETTINGS }, message, sender);
   if (!reply.ok) throw new Error(reply.error);
   return reply.data as ResponseMap[T];
 }
