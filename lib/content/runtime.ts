@@ -35,6 +35,14 @@ const MATERIALIZE_MARGIN = '1000px 0px';
 /** What counts as the reader starting to move about the page: the first of these, once. */
 const FIRST_MOVES = ['scroll', 'wheel', 'keydown', 'pointerdown', 'touchstart', 'resize'] as const;
 /**
+ * Before the reader's first move, the viewport is watched only once a card may be in it: a viewport
+ * observer costs the loading page a frame for its first report (about 2 ms on the Hugging Face daily
+ * list). The first cards found are read against the viewport one by one until one is in it (watch), one
+ * is below it (the cards after it in the page are too: nothing to watch until the reader moves), or this
+ * many were neither (above it, on a page reloaded scrolled down, or not laid out: watch).
+ */
+const FIRST_CARDS_READ = 50;
+/**
  * On pages with more cards than this, only every few cards is watched for the viewport (see
  * `watchCards`). The browser checks every watched element in every frame the reader scrolls: 2,000 watched
  * entries cost about 2.3 ms per 120 px scroll step on the 2,000-entry listing (measured against none). And a
@@ -62,6 +70,13 @@ const SHOW_SLICE_MS = 40;
 function distanceFromViewport(e: IntersectionObserverEntry): number {
   const r = e.boundingClientRect;
   return r.bottom < 0 ? -r.bottom : r.top > innerHeight ? r.top - innerHeight : 0;
+}
+
+/** Where a card is against the viewport, from the layout the page has: 'unknown' when not laid out. */
+function placeInViewport(root: Element): 'in' | 'below' | 'above' | 'unknown' {
+  const r = root.getBoundingClientRect();
+  if (r.width === 0 && r.height === 0) return 'unknown';
+  return r.top >= innerHeight ? 'below' : r.bottom <= 0 ? 'above' : 'in';
 }
 
 function yieldToPage(): Promise<void> {
@@ -98,9 +113,12 @@ export class MarginsPage {
   private observer: MutationObserver | null = null;
   /**
    * Shows each card's controls when the card comes into view (a 2,000-entry page shows about 20); once
-   * the reader moves about the page, when it comes near (`lookAheadOnFirstMove`).
+   * the reader moves about the page, when it comes near (`lookAheadOnFirstMove`). None until a card may
+   * be in view or the reader moves (FIRST_CARDS_READ).
    */
-  private visibility = new IntersectionObserver((entries) => this.onVisibility(entries));
+  private visibility: IntersectionObserver | null = null;
+  /** The reader has moved about the page (FIRST_MOVES): the observer looks MATERIALIZE_MARGIN ahead. */
+  private readerMoved = false;
   /** Cards that came near the viewport, shown a slice at a time (a page's first screen can hold dozens). */
   private readonly toShow = new Set<MountedCard>();
   private showing = false;
@@ -160,13 +178,18 @@ export class MarginsPage {
     const lookAhead = () => {
       moved.abort();
       if (this.ctx.isInvalid) return;
-      const inView = this.visibility;
-      this.visibility = new IntersectionObserver((entries) => this.onVisibility(entries), { rootMargin: MATERIALIZE_MARGIN });
-      inView.disconnect();
-      this.watchCards();
+      this.readerMoved = true;
+      this.watchViewport();
     };
     for (const type of FIRST_MOVES) window.addEventListener(type, lookAhead, { capture: true, passive: true, signal: moved.signal });
     this.ctx.onInvalidated(() => moved.abort());
+  }
+
+  /** (Re)make the viewport observer, looking ahead once the reader has moved, and watch the cards with it. */
+  private watchViewport(): void {
+    this.visibility?.disconnect();
+    this.visibility = new IntersectionObserver((entries) => this.onVisibility(entries), this.readerMoved ? { rootMargin: MATERIALIZE_MARGIN } : {});
+    this.watchCards();
   }
 
   async start(): Promise<void> {
@@ -341,6 +364,9 @@ export class MarginsPage {
     // Cards are mounted as the adapter finds them, and the page gets its main thread back between
     // slices: detecting a 2,000-entry arXiv listing alone took 60-70 ms in one piece.
     let found = 0;
+    // Before the reader's first move: how many cards were read against the viewport, and whether one was below it.
+    let firstCardsRead = 0;
+    let belowFold = false;
     const fresh: DetectedCard[] = [];
     let sliceStart = performance.now();
     try {
@@ -356,7 +382,12 @@ export class MarginsPage {
         const m = this.mounted.get(card.root);
         if (m) {
           m.index = this.ordered.push(m) - 1;
-          if (!m.shown && m.index % this.watchStride === 0) this.visibility.observe(card.root);
+          if (!this.visibility && !belowFold) {
+            const place = placeInViewport(card.root);
+            if (place === 'below') belowFold = true;
+            else if (place === 'in' || ++firstCardsRead >= FIRST_CARDS_READ) this.watchViewport();
+          }
+          if (!m.shown && m.index % this.watchStride === 0) this.visibility?.observe(card.root);
         }
         if (performance.now() - sliceStart > SLICE_MS) {
           await yieldToPage();
@@ -459,8 +490,8 @@ export class MarginsPage {
     this.watchStride = stride;
     for (const m of ordered) {
       if (m.shown) continue;
-      if (m.index % stride === 0) this.visibility.observe(m.card.root);
-      else this.visibility.unobserve(m.card.root);
+      if (m.index % stride === 0) this.visibility?.observe(m.card.root);
+      else this.visibility?.unobserve(m.card.root);
     }
   }
 
@@ -494,7 +525,7 @@ export class MarginsPage {
   /** Put a card's controls in place and build them (near the viewport, or focused by the keyboard). */
   show(m: MountedCard): CardControls {
     this.toShow.delete(m);
-    this.visibility.unobserve(m.card.root);
+    this.visibility?.unobserve(m.card.root);
     if (this.dark === null) this.followPageScheme(m.card.mount.anchor);
     const controls = (m.controls ??= this.controlsFor(m));
     if (!controls.isInPage && m.card.mount.anchor.isConnected) {
@@ -520,7 +551,7 @@ export class MarginsPage {
   }
 
   private forget(root: Element, m: MountedCard): void {
-    this.visibility.unobserve(root);
+    this.visibility?.unobserve(root);
     m.controls?.detach();
     if (root.isConnected) clearCardRoot(root);
     this.mounted.delete(root);
@@ -534,7 +565,7 @@ export class MarginsPage {
 
   private teardown(): void {
     this.observer?.disconnect();
-    this.visibility.disconnect();
+    this.visibility?.disconnect();
     this.unmountAll();
   }
 

@@ -120,6 +120,7 @@ function answerAll(): void {
 beforeEach(() => {
   answers.length = 0;
   hold = false;
+  FakeIntersectionObserver.last = null;
   vi.stubGlobal('IntersectionObserver', FakeIntersectionObserver);
 });
 afterEach(() => {
@@ -192,5 +193,42 @@ describe('the viewport observer before and after the reader first moves', () => 
     window.dispatchEvent(new Event('scroll'));
     window.dispatchEvent(new Event('wheel'));
     expect(FakeIntersectionObserver.made).toBe(made);
+  });
+
+  it('makes no observer while every card is below the fold, until the reader moves', async () => {
+    const { adapter, roots } = listing();
+    // Laid out from just below the fold down: nothing the reader can see yet.
+    roots.forEach((root, i) => {
+      const top = innerHeight + 100 + i * HEIGHT;
+      root.getBoundingClientRect = () => ({ top, bottom: top + HEIGHT, height: HEIGHT, width: 600 }) as DOMRect;
+    });
+    const page = new MarginsPage(adapter, ctx);
+    await page.start();
+    expect(document.querySelectorAll('[data-margins-id]')).toHaveLength(CARDS);
+    expect(FakeIntersectionObserver.last).toBeNull();
+
+    window.dispatchEvent(new Event('wheel'));
+    const reading = FakeIntersectionObserver.last!;
+    expect(reading.rootMargin).toBe('1000px 0px');
+    expect(reading.observed.size).toBe(CARDS);
+  });
+
+  it('watches the viewport from the first card found in it, before the scan is over', async () => {
+    const { adapter, roots } = listing();
+    roots.forEach((root, i) => {
+      const top = i * HEIGHT;
+      root.getBoundingClientRect = () => ({ top, bottom: top + HEIGHT, height: HEIGHT, width: 600 }) as DOMRect;
+    });
+    let observerAtSecondCard: FakeIntersectionObserver | null = null;
+    adapter.detectEach = function* (doc, url) {
+      let i = 0;
+      for (const card of adapter.detect(doc, url)) {
+        if (i++ === 1) observerAtSecondCard = FakeIntersectionObserver.last;
+        yield card;
+      }
+    };
+    await new MarginsPage(adapter, ctx).scan();
+    expect(observerAtSecondCard).not.toBeNull();
+    expect(observerAtSecondCard!.rootMargin).toBe('0px');
   });
 });
