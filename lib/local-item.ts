@@ -1,6 +1,6 @@
 /**
- * One value in `browser.storage.local`, read, written and watched the same way by the content scripts,
- * the popup and the library. (WXT's storage module offers the same and more: versioned migrations and
+ * One value in `browser.storage.local`, read, written and watched the same way by the background, the
+ * popup and the library. (WXT's storage module offers the same and more: versioned migrations and
  * metadata we do not use. It was 8 kB of every 48 kB content script, and read its key once more as
  * each page loaded.)
  */

@@ -1,6 +1,7 @@
 /**
- * Reader settings, kept in browser.storage.local, so content scripts, the popup and the library all
- * read and watch the same values.
+ * Reader settings, kept in browser.storage.local. The library reads and watches them here; the
+ * background too, and hands them to the pages' content scripts with their cards' states (and each
+ * change as it comes), so a page never reads storage as it loads.
  */
 import { localItem } from '@/lib/local-item';
 

@@ -23,7 +23,7 @@ import { noteVersionsVia } from '@/components/NoteVersions';
 import { ask as defaultAsk } from '@/lib/messaging/client';
 import type { Request, ResponseMap } from '@/lib/messaging/protocol';
 import type { AnnotationView } from '@/lib/model';
-import { DEFAULT_SETTINGS, type Settings, loadSettings, settingsItem } from '@/lib/settings';
+import { DEFAULT_SETTINGS, type Settings, loadSettings, settingsItem, withDefaults } from '@/lib/settings';
 
 type Ask = <T extends Request>(request: T) => Promise<ResponseMap[T['type']]>;
 type View = 'library' | 'settings';
@@ -281,7 +281,7 @@ export function LibraryApp(props: { db?: MarginsDB; ask?: Ask; syncPanel?: React
   const [settingsSaved, setSettingsSaved] = useState(false);
   useEffect(() => {
     void loadSettings().then(setSettings);
-    return settingsItem.watch((next) => setSettings({ ...DEFAULT_SETTINGS, ...next }));
+    return settingsItem.watch((next) => setSettings(withDefaults(next)));
   }, []);
   const changeSettings = (patch: Partial<Settings>) => {
     const next = { ...settings, ...patch };
