@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import { db } from '@/lib/db';
 import { handleMessage } from '@/lib/messaging/handler';
-import type { AnnotationsChangedPush, SettingsChangedPush } from '@/lib/messaging/protocol';
+import type { Push } from '@/lib/messaging/protocol';
 import type { AnnotationView } from '@/lib/model';
 import { loadSettings, settingsItem, withDefaults } from '@/lib/settings';
 import { HOST_PERMISSIONS } from '@/lib/sites/hosts';
@@ -14,7 +14,7 @@ export default defineBackground(() => {
   const extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
 
   /** To every open tab of a supported site (a tab without our content script just does not answer). */
-  async function pushToTabs(push: AnnotationsChangedPush | SettingsChangedPush): Promise<void> {
+  async function pushToTabs(push: Push): Promise<void> {
     const tabs = await browser.tabs.query({ url: [...HOST_PERMISSIONS] });
     await Promise.all(
       tabs.map((tab) => (tab.id === undefined ? undefined : browser.tabs.sendMessage(tab.id, push).catch(() => undefined))),

@@ -1,7 +1,7 @@
 /**
  * The one message protocol. Content scripts and extension pages talk to the background (the only
- * writer) with `Request`s; the background pushes `Push` messages to tabs after a write; the popup asks
- * a tab's content script for its cards with `TabRequest`.
+ * writer) with `Request`s; the background pushes `Push` messages to tabs after a write and when the
+ * reader changes a setting; the popup asks a tab's content script for its cards with `PageCardsRequest`.
  *
  * Everything a content script sends is untrusted: it lives inside someone else's page. The background
  * parses each message with these schemas, which bound every string and array, before it touches the
@@ -201,6 +201,8 @@ export interface SettingsChangedPush {
   type: 'settings.changed';
   settings: Settings;
 }
+
+export type Push = AnnotationsChangedPush | SettingsChangedPush;
 
 /** Asked by the popup of the current tab's content script. */
 export interface PageCardsRequest {
