@@ -586,6 +586,9 @@ export class MarginsPage {
       }
       this.useSettings(reply.settings);
       for (const view of Object.values(reply.states)) this.applyView(view);
+      // A paper the answer leaves out has nothing on it: clear what this page last knew of it (a card the
+      // site re-rendered is mounted with that, and a change may have come while the page missed pushes).
+      for (const card of chunk) if (!reply.states[card.id] && this.views.has(card.id)) this.applyView(EMPTY_VIEW(card.id));
       if (listing) {
         for (const card of chunk) {
           const first = reply.firstSeen[card.id];

@@ -90,7 +90,11 @@ async function handlePublic(deps: HandlerDeps, req: PublicRequest) {
         const hit = Object.values(byAlias).find(isSet);
         if (hit) states[card.id] = { ...hit, id: card.id };
       }
-      return { states, firstSeen: seen.firstSeen, seenSince: seen.since, settings };
+      // Only the papers with something on them: a 2,000-entry listing's answer used to carry 2,000 empty
+      // views for the page to read and apply as it loads.
+      const annotated: typeof states = {};
+      for (const [id, view] of Object.entries(states)) if (isSet(view)) annotated[id] = view;
+      return { states: annotated, firstSeen: seen.firstSeen, seenSince: seen.since, settings };
     }
     case 'tags.list':
       return { tags: await repo.listTags(db) };

@@ -152,6 +152,7 @@ export type Request = PublicRequest | PrivilegedRequest;
 /** What the background answers, per request type. */
 export interface ResponseMap {
   'cards.report': {
+    /** The reported papers that carry a star, tags or a note; the others have nothing to show. */
     states: Record<string, AnnotationView>;
     /** When each paper was first shown on a listing (listings only). */
     firstSeen: Record<string, number>;

@@ -232,3 +232,24 @@ describe('the viewport observer before and after the reader first moves', () => 
     expect(observerAtSecondCard!.rootMargin).toBe('0px');
   });
 });
+
+describe('the state a page shows after its report is answered', () => {
+  it('clears a star the answer to a re-rendered card leaves out (the background answers only papers with something on them)', async () => {
+    const { adapter, roots } = listing();
+    const page = new MarginsPage(adapter, ctx);
+    await page.scan();
+    const id = roots[3].getAttribute('data-margins-id')!;
+    // A star this page was told about, since removed elsewhere without this page hearing of it.
+    page.applyView({ id, starred: true, tags: ['cmb'], note: '' });
+    expect(roots[3].hasAttribute('data-margins-starred')).toBe(true);
+    // The site re-renders that card: the new element is reported, and the answer has nothing for it.
+    const rerendered = roots[3].cloneNode(true) as Element;
+    roots[3].replaceWith(rerendered);
+    roots[3] = rerendered;
+    await page.scan();
+    expect(rerendered.getAttribute('data-margins-id')).toBe(id);
+    expect(rerendered.hasAttribute('data-margins-starred')).toBe(false);
+    expect(rerendered.hasAttribute('data-margins-tags')).toBe(false);
+    expect(page.viewOf(id).starred).toBe(false);
+  });
+});
