@@ -3,7 +3,7 @@ import { db } from '@/lib/db';
 import { handleMessage } from '@/lib/messaging/handler';
 import type { Push } from '@/lib/messaging/protocol';
 import type { AnnotationView } from '@/lib/model';
-import { loadSettings, settingsItem, withDefaults } from '@/lib/settings';
+import { DEFAULT_SETTINGS, loadSettings, settingsItem, withDefaults } from '@/lib/settings';
 import { HOST_PERMISSIONS } from '@/lib/sites/hosts';
 
 /**
@@ -25,13 +25,15 @@ export default defineBackground(() => {
   // The pages do not read or watch storage themselves (it cost each page load about 1 ms): they get
   // the settings with their cards' states, and each change from here.
   settingsItem.watch((stored) => void pushToTabs({ type: 'settings.changed', settings: withDefaults(stored) }));
+  // A storage read that fails must not cost a page its cards' states: it gets the defaults.
+  const readSettings = () => loadSettings().catch(() => DEFAULT_SETTINGS);
 
   browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
     // Only messages from our own extension. Our pages are known by their origin: the library (and the
     // popup opened as a page) live in a tab too, while a content script's sender URL is the site's page.
     if (sender.id !== browser.runtime.id) return;
     const fromExtensionPage = !!sender.url && new URL(sender.url).origin === extensionOrigin;
-    handleMessage({ db, broadcast, readSettings: loadSettings }, message, { fromExtensionPage }).then(sendResponse);
+    handleMessage({ db, broadcast, readSettings }, message, { fromExtensionPage }).then(sendResponse);
     return true; // answer asynchronously
   });
 });

@@ -25,7 +25,7 @@ export interface HandlerDeps {
   db: MarginsDB;
   /** Tell every open tab of a supported site about changed annotations. */
   broadcast(states: AnnotationView[]): void;
-  /** The reader's settings, defaults filled in (pages get them with their cards' states). */
+  /** The reader's settings, defaults filled in (pages get them with their cards' states). Never rejects. */
   readSettings(): Promise<Settings>;
 }
 
