@@ -245,10 +245,13 @@ export class MarginsPage {
   private applySettings(): void {
     const modes = this.modesOn();
     const html = document.documentElement;
+    const hid = this.hidesCards();
     for (const mode of LISTING_MODES) html.toggleAttribute(`data-margins-${mode}`, modes.includes(mode));
     this.stylePage(modes);
     for (const m of this.mounted.values()) m.controls?.setNew(this.marksNew(m));
-    if (this.ordered.length) this.watchCards();
+    // Which cards are watched depends on whether cards are hidden (see watchCards); the settings now come
+    // with the first report's answer, when a 2,000-entry listing is already watched as it should be.
+    if (this.ordered.length && this.hidesCards() !== hid) this.watchCards();
   }
 
   private isListing(): boolean {
