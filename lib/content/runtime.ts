@@ -72,11 +72,11 @@ function distanceFromViewport(e: IntersectionObserverEntry): number {
   return r.bottom < 0 ? -r.bottom : r.top > innerHeight ? r.top - innerHeight : 0;
 }
 
-/** Where a card is against the viewport, from the layout the page has: 'unknown' when not laid out. */
-function placeInViewport(root: Element): 'in' | 'below' | 'above' | 'unknown' {
+/** Where a card is against the viewport, from the layout the page has: 'neither' when above it or not laid out. */
+function placeInViewport(root: Element): 'in' | 'below' | 'neither' {
   const r = root.getBoundingClientRect();
-  if (r.width === 0 && r.height === 0) return 'unknown';
-  return r.top >= innerHeight ? 'below' : r.bottom <= 0 ? 'above' : 'in';
+  if ((r.width === 0 && r.height === 0) || r.bottom <= 0) return 'neither';
+  return r.top >= innerHeight ? 'below' : 'in';
 }
 
 function yieldToPage(): Promise<void> {
@@ -236,8 +236,8 @@ export class MarginsPage {
   }
 
   /** Apply the reader's settings when they differ from those in use (every report's answer carries them). */
-  private useSettings(next: Settings | undefined): void {
-    if (!next || (this.settings && JSON.stringify(next) === JSON.stringify(this.settings))) return;
+  private useSettings(next: Settings): void {
+    if (this.settings && JSON.stringify(next) === JSON.stringify(this.settings)) return;
     this.settings = next;
     this.applySettings();
   }

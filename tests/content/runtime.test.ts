@@ -14,17 +14,20 @@ import type { DetectedCard, SiteAdapter } from '@/lib/sites/types';
 /** The background's answers held back (while `hold`), to be given when the test says so. */
 const answers: (() => void)[] = [];
 let hold = false;
-vi.mock('@/lib/messaging/client', () => ({
-  ask: vi.fn(
-    (request: { type: string }) =>
-      new Promise((resolve) => {
-        if (request.type !== 'cards.report') throw new Error(`unexpected request ${request.type}`);
-        const answer = () => resolve({ states: {}, firstSeen: {}, seenSince: 0 });
-        if (hold) answers.push(answer);
-        else answer();
-      }),
-  ),
-}));
+vi.mock('@/lib/messaging/client', async () => {
+  const { DEFAULT_SETTINGS } = await import('@/lib/settings');
+  return {
+    ask: vi.fn(
+      (request: { type: string }) =>
+        new Promise((resolve) => {
+          if (request.type !== 'cards.report') throw new Error(`unexpected request ${request.type}`);
+          const answer = () => resolve({ states: {}, firstSeen: {}, seenSince: 0, settings: DEFAULT_SETTINGS });
+          if (hold) answers.push(answer);
+          else answer();
+        }),
+    ),
+  };
+});
 
 /** The last IntersectionObserver made, what it observes, and a way to deliver a report to it. */
 class FakeIntersectionObserver {
