@@ -32,8 +32,12 @@ const REPORT_CHUNK = 500;
  * scroll begins, a thousand pixels ahead.
  */
 const MATERIALIZE_MARGIN = '1000px 0px';
-/** What counts as the reader starting to move about the page: the first of these, once. */
-const FIRST_MOVES = ['scroll', 'wheel', 'keydown', 'pointerdown', 'touchstart', 'resize'] as const;
+/**
+ * What counts as the reader starting to move about the page: the first of these, once. The pointer
+ * moving counts too: the page's own layout can bring cards into view with no scroll (a banner that
+ * collapses), and a reader at a desk moves the mouse long before clicking a card's star.
+ */
+const FIRST_MOVES = ['scroll', 'wheel', 'keydown', 'pointerdown', 'pointermove', 'touchstart', 'resize'] as const;
 /**
  * Before the reader's first move, the viewport is watched only once a card may be in it: a viewport
  * observer costs the loading page a frame for its first report (about 2 ms on the Hugging Face daily

@@ -216,6 +216,20 @@ describe('the viewport observer before and after the reader first moves', () => 
     expect(reading.observed.size).toBe(CARDS);
   });
 
+  it('counts the pointer moving over the page as the first move (the page itself may bring cards into view)', async () => {
+    const { adapter, roots } = listing();
+    roots.forEach((root, i) => {
+      const top = innerHeight + 100 + i * HEIGHT;
+      root.getBoundingClientRect = () => ({ top, bottom: top + HEIGHT, height: HEIGHT, width: 600 }) as DOMRect;
+    });
+    await new MarginsPage(adapter, ctx).start();
+    expect(FakeIntersectionObserver.last).toBeNull();
+
+    window.dispatchEvent(new Event('pointermove'));
+    expect(FakeIntersectionObserver.last?.rootMargin).toBe('1000px 0px');
+    expect(FakeIntersectionObserver.last?.observed.size).toBe(CARDS);
+  });
+
   it('watches the viewport from the first card found in it, before the scan is over', async () => {
     const { adapter, roots } = listing();
     roots.forEach((root, i) => {
