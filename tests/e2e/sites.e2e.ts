@@ -85,9 +85,12 @@ describe('every card on the real pages', () => {
     await popup.close();
   });
 
-  it('while a page loads, controls only for the cards in view; from the first scroll on, a thousand pixels ahead', async () => {
+  it.each([
+    ['a wheel step', (page: Page) => page.mouse.wheel(0, 100)],
+    ['the pointer moving over the page', (page: Page) => page.mouse.move(400, 400)],
+  ] as const)('while a page loads, controls only for the cards in view; from the first move (%s) on, a thousand pixels ahead', async (what, move) => {
     // The saved Hugging Face daily list: its first card starts below the fold of the harness's window.
-    const url = 'https://huggingface.co/papers?date=2024-08-01&lookahead';
+    const url = `https://huggingface.co/papers?date=2024-08-01&lookahead=${encodeURIComponent(what)}`;
     b.serveFixture(url, 'huggingface/daily-papers-2024-08-01-raw.html');
     const page = await b.open(url);
     await waitForCards(page, 13);
@@ -97,9 +100,8 @@ describe('every card on the real pages', () => {
     // Nothing to see yet, so nothing built: no controls, and no stylesheet of ours in the page.
     expect(await page.$$eval('[data-margins-for]', (h) => h.length)).toBe(0);
     expect(await page.$$eval('style[data-margins-ui]', (s) => s.length)).toBe(0);
-    // The reader starts scrolling: the first cards' controls are there before the cards come into view.
-    await page.mouse.move(400, 400);
-    await page.mouse.wheel(0, 100);
+    // The reader starts moving about: the first cards' controls are there before the cards come into view.
+    await move(page);
     await expect.poll(() => page.$$eval('[data-margins-for]', (h) => h.length)).toBeGreaterThan(0);
     const firstHost = page.locator('[data-margins-for]').first();
     expect(await firstHost.getAttribute('data-margins-for')).toBe((await cardRoots(page))[0].id);
