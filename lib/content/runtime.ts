@@ -13,7 +13,7 @@ import type { Settings } from '@/lib/settings';
 import type { DetectedCard, SiteAdapter } from '@/lib/sites/types';
 import { applySeenAttribute, applyStateAttributes, clearCardRoot, markCardRoot } from './card-state';
 import { CardControls } from './controls';
-import { installKeyboard } from './keyboard';
+import { KeyboardTriage } from './keyboard';
 import { LISTING_MODES, type ListingMode, darkBehind, pageCss } from './styles';
 
 /** A paper first shown within this window still counts as new (so a reload keeps the marks). */
@@ -81,6 +81,14 @@ function placeInViewport(root: Element): 'in' | 'below' | 'neither' {
   const r = root.getBoundingClientRect();
   if ((r.width === 0 && r.height === 0) || r.bottom <= 0) return 'neither';
   return r.top >= innerHeight ? 'below' : 'in';
+}
+
+/**
+ * What of the settings a page shows: its listing modes and NEW badges (the others are read when used).
+ * Until the first answer a page shows what the defaults say: every card, and new papers marked.
+ */
+function pageLook(s: Settings | null): string {
+  return s ? `${s.starredOnListings}/${s.seenOnListings}/${s.markNew}` : 'show/show/true';
 }
 
 function yieldToPage(): Promise<void> {
@@ -199,7 +207,7 @@ export class MarginsPage {
   async start(): Promise<void> {
     this.listen();
     this.ctx.onInvalidated(() => this.teardown());
-    installKeyboard(this, this.ctx);
+    new KeyboardTriage(this, this.ctx);
     this.lookAheadOnFirstMove();
     await this.scan();
     this.ctx.addEventListener(window, 'wxt:locationchange', () => this.requestRescan());
@@ -239,11 +247,14 @@ export class MarginsPage {
     return modes;
   }
 
-  /** Apply the reader's settings when they differ from those in use (every report's answer carries them). */
+  /**
+   * Take the reader's settings (every report's answer carries them) and restyle the page when what it
+   * shows changes. Usually nothing does: the page already shows what the defaults say.
+   */
   private useSettings(next: Settings): void {
-    if (this.settings && JSON.stringify(next) === JSON.stringify(this.settings)) return;
+    const changed = pageLook(next) !== pageLook(this.settings);
     this.settings = next;
-    this.applySettings();
+    if (changed) this.applySettings();
   }
 
   private applySettings(): void {

@@ -207,16 +207,8 @@ export interface LinkedCard {
  * Cost: one walk up from each link, shared between links (a Map of owners), so 10,000 cards stay linear.
  */
 export function cardsFromLinks(hits: readonly PaperLink[], boundary: Element, knownRoot?: string): LinkedCard[] {
-  // The one paper each ancestor's subtree links to, or null when it links to more than one.
-  const owner = new Map<Element, string | null>();
-  for (const { link, id } of hits) {
-    for (let e: Element | null = link; e && e !== boundary; e = e.parentElement) {
-      const o = owner.get(e);
-      if (o === undefined) owner.set(e, id);
-      else if (o === id || o === null) break; // everything above is already this id or shared
-      else owner.set(e, null);
-    }
-  }
+  // Needed only for links outside any known root: on a page of the known layout, never built.
+  let owner: Map<Element, string | null> | undefined;
 
   // Region of each link: its highest ancestor (below the boundary) that links to this paper only.
   const regions = new Map<Element, { hits: PaperLink[]; known: boolean }>();
@@ -226,6 +218,7 @@ export function cardsFromLinks(hits: readonly PaperLink[], boundary: Element, kn
     let key: Element | null = knownRoot ? link.closest(knownRoot) : null;
     const known = !!key && key !== boundary && boundary.contains(key);
     if (!known) {
+      owner ??= paperOwners(hits, boundary);
       key = link;
       for (let p = link.parentElement; p && p !== boundary && owner.get(p) === id; p = p.parentElement) key = p;
     }
@@ -248,6 +241,20 @@ export function cardsFromLinks(hits: readonly PaperLink[], boundary: Element, kn
     cards.push({ root, id: chosen[0].id, links });
   }
   return cards;
+}
+
+/** The one paper each link's ancestors (below the boundary) link to, or null for those linking to more than one. */
+function paperOwners(hits: readonly PaperLink[], boundary: Element): Map<Element, string | null> {
+  const owner = new Map<Element, string | null>();
+  for (const { link, id } of hits) {
+    for (let e: Element | null = link; e && e !== boundary; e = e.parentElement) {
+      const o = owner.get(e);
+      if (o === undefined) owner.set(e, id);
+      else if (o === id || o === null) break; // everything above is already this id or shared
+      else owner.set(e, null);
+    }
+  }
+  return owner;
 }
 
 /** Deepest element containing all `els` (they share an ancestor below the region top by construction). */

@@ -114,12 +114,20 @@ function hfLinks(id: string): PaperLinks {
  */
 const OWN_PAPER_LINK = /^\/papers\/([\w.-]+)\/?(?:[?#]|$)/;
 
-/** The arXiv id a link to a Hugging Face paper page points to, or null (other hosts, other pages). */
-function paperIdOf(a: Element, base: URL): string | null {
+/**
+ * The arXiv id a link to a Hugging Face paper page points to, or null (other hosts, other pages).
+ * `known`: ids already read on this page, by the link's id part (a card links to its paper three or
+ * four times, and the id is read as the page loads).
+ */
+function paperIdOf(a: Element, base: URL, known: Map<string, string | null>): string | null {
   const href = a.getAttribute('href');
   if (!href) return null;
   const own = OWN_PAPER_LINK.exec(href);
-  if (own) return parseArxivId(own[1])?.id ?? null;
+  if (own) {
+    let id = known.get(own[1]);
+    if (id === undefined) known.set(own[1], (id = parseArxivId(own[1])?.id ?? null));
+    return id;
+  }
   let u: URL;
   try {
     u = new URL(href, base);
@@ -165,8 +173,9 @@ function detectListing(doc: Document, url: URL): DetectedCard[] {
   const boundary = doc.querySelector('main') ?? doc.body;
   if (!boundary) return [];
   const hits: PaperLink[] = [];
+  const known = new Map<string, string | null>();
   for (const a of boundary.querySelectorAll(PAPER_LINK)) {
-    const id = paperIdOf(a, url);
+    const id = paperIdOf(a, url, known);
     if (id) hits.push({ link: a, id });
   }
   if (!hits.length) return [];
