@@ -395,7 +395,8 @@ export class MarginsPage {
         if (!(existing && existing.card.id === card.id && (!existing.shown || existing.controls?.isInPage))) {
           if (existing) this.forget(card.root, existing);
           fresh.push(card);
-          if (card.root.isConnected && card.mount.anchor.isConnected) this.mount(card);
+          // Where its controls go is found when they go in (show), from the page as it is then.
+          if (card.root.isConnected) this.mount(card);
         }
         const m = this.mounted.get(card.root);
         if (m) {

@@ -81,9 +81,11 @@ function detectList(doc: Document, url: URL): DetectedCard[] {
       pages.find((l) => l.closest('h1, h2, h3, h4, h5, h6, strong')) ??
       pages.reduce<Element | undefined>((best, l) => (cleanText(l).length > cleanText(best).length ? l : best), undefined);
     const pdfLink = links.find((l) => isPdf.has(l));
-    const titleBlock = titleLink?.closest('h1, h2, h3, h4, h5, h6, strong');
-    const mount = mountAfter(root, titleBlock && root.contains(titleBlock) ? titleBlock : titleLink);
-    return lazyCard({ id, aliases: [], root, mount }, () => {
+    const place = () => {
+      const titleBlock = titleLink?.closest('h1, h2, h3, h4, h5, h6, strong');
+      return { mount: mountAfter(root, titleBlock && root.contains(titleBlock) ? titleBlock : titleLink) };
+    };
+    return lazyCard({ id, aliases: [], root, place }, () => {
       const abstract = entryAbstract(root, doc);
       return {
         title: cleanText(titleLink),

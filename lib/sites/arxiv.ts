@@ -147,7 +147,7 @@ function* listingCards(doc: Document, url: URL): Generator<DetectedCard> {
     let dd = dt.nextElementSibling;
     while (dd && dd.tagName !== 'DD' && dd.tagName !== 'DT') dd = dd.nextElementSibling;
     const root = dd?.tagName === 'DD' ? dd : dt;
-    yield lazyCard({ id: parsed.id, aliases: [], root, mount: { anchor: dt, position: 'beforeend' } }, () => {
+    yield lazyCard({ id: parsed.id, aliases: [], root, place: { mount: { anchor: dt, position: 'beforeend' } } }, () => {
       const head = headLinks(dt, url);
       const version = parsed.version ?? head.version;
       return {
@@ -178,7 +178,7 @@ function detectSearch(doc: Document): DetectedCard[] {
       id: parsed.id,
       aliases: doiAliases(li.querySelectorAll(DOI_LINK), parsed.id),
       root: li,
-      mount: { anchor: titleEl ?? li, position: titleEl ? 'beforeend' : 'afterbegin' },
+      place: { mount: { anchor: titleEl ?? li, position: titleEl ? 'beforeend' : 'afterbegin' } },
     } as const;
     cards.push(
       lazyCard(base, () => ({

@@ -109,24 +109,46 @@ export interface CardDetails {
   category?: string;
 }
 
+/** Where a card's controls go, and the title its link shows when detection can tell (DetectedCard.label). */
+export interface CardPlace {
+  mount: DetectedCard['mount'];
+  label?: string;
+}
+
 /**
- * A card whose details are read from the page when first asked for, once. Detection then only finds
- * ids, roots and mount points, so a 2,000-entry listing is detected well within a frame; the content
- * runtime reads each title as it mounts the card's controls, in slices. Reading later is just as pure:
- * the same elements, read a little later. (A class with getters: giving 2,000 objects accessors of
- * their own costs several times more.)
+ * A card whose details, and where its controls go, are read from the page when first asked for, once.
+ * Detection then only finds ids and roots, so a 2,000-entry listing is detected well within a frame;
+ * the content runtime finds each card's place and reads its title as it puts the card's controls in,
+ * for the cards the reader comes near. Reading later is just as pure: the same elements, read a little
+ * later. (A class with getters: giving 2,000 objects accessors of their own costs several times more.)
  */
 class LazyCard implements DetectedCard {
   private details: CardDetails | undefined;
+  private placed: CardPlace | undefined;
   constructor(
     readonly id: string,
     readonly aliases: string[],
     readonly root: Element,
-    readonly mount: DetectedCard['mount'],
+    private readonly place: CardPlace | (() => CardPlace),
     private readonly read: () => CardDetails,
-    readonly label?: string,
   ) {}
 
+  private get p(): CardPlace {
+    if (!this.placed) {
+      try {
+        this.placed = typeof this.place === 'function' ? this.place() : this.place;
+      } catch {
+        this.placed = { mount: { anchor: this.root, position: 'beforeend' } }; // never throw into the page
+      }
+    }
+    return this.placed;
+  }
+  get mount(): DetectedCard['mount'] {
+    return this.p.mount;
+  }
+  get label(): string | undefined {
+    return this.p.label;
+  }
   private get d(): CardDetails {
     if (!this.details) {
       try {
@@ -161,8 +183,12 @@ class LazyCard implements DetectedCard {
   }
 }
 
-export function lazyCard(base: Pick<DetectedCard, 'id' | 'aliases' | 'root' | 'mount' | 'label'>, read: () => CardDetails): DetectedCard {
-  return new LazyCard(base.id, base.aliases, base.root, base.mount, read, base.label);
+/**
+ * A card read lazily (see LazyCard). `place`: where its controls go, or how to find that (called when
+ * the card's controls are first put in, or when asked).
+ */
+export function lazyCard(base: Pick<DetectedCard, 'id' | 'aliases' | 'root'> & { place: CardPlace | (() => CardPlace) }, read: () => CardDetails): DetectedCard {
+  return new LazyCard(base.id, base.aliases, base.root, base.place, read);
 }
 
 /** Drop empty values from a links object (only http(s) URLs are kept by absoluteHref). */

@@ -184,14 +184,23 @@ function detectListing(doc: Document, url: URL): DetectedCard[] {
   let embedded: Embedded | undefined;
   const metaOf = (id: string) => (embedded ??= readEmbedded(doc)).papers.get(id);
   return cardsFromLinks(hits, boundary, CARD).map(({ root, id, links }) => {
-    const titleLink = titleLinkOf(links);
-    const heading = titleLink.el ? headingOf(titleLink.el, root) : root.querySelector('h1, h2, h3, h4, h5, h6');
-    const label = titleLink.text || undefined;
-    return lazyCard({ id, aliases: [], root, mount: mountAfter(root, heading), label }, () => {
+    // The title link and its heading are read when the card's controls go in (they go after the
+    // heading, named by its text) or its details are asked for: not for cards the reader never nears.
+    let title: { link: { el: Element | null; text: string }; heading: Element | null } | undefined;
+    const titleOf = () => {
+      if (!title) {
+        const link = titleLinkOf(links);
+        title = { link, heading: link.el ? headingOf(link.el, root) : root.querySelector('h1, h2, h3, h4, h5, h6') };
+      }
+      return title;
+    };
+    const place = () => ({ mount: mountAfter(root, titleOf().heading), label: titleOf().link.text || undefined });
+    return lazyCard({ id, aliases: [], root, place }, () => {
+      const { link, heading } = titleOf();
       const meta = metaOf(id);
       const abstract = meta?.summary ?? shownAbstract(root, heading);
       return {
-        title: meta?.title || titleLink.text || cleanText(heading),
+        title: meta?.title || link.text || cleanText(heading),
         authors: meta?.authors ?? [],
         links: compactLinks(hfLinks(id)),
         ...(abstract ? { abstract } : {}),

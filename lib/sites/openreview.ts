@@ -89,7 +89,7 @@ function detectList(doc: Document, url: URL): DetectedCard[] {
   }
   return cardsFromLinks(hits, boundary, CARD_2017).map(({ root, id, links: cardLinks }) => {
     const titleLink = cardLinks.find((l) => l.closest('h1, h2, h3, h4, h5, h6')) ?? cardLinks.find((l) => l.firstChild) ?? cardLinks[0];
-    return lazyCard({ id, aliases: [], root, mount: mountAfter(root, headingOf(titleLink, root)) }, () => {
+    return lazyCard({ id, aliases: [], root, place: () => ({ mount: mountAfter(root, headingOf(titleLink, root)) }) }, () => {
       const abstract = abstractOf(root);
       return {
         title: cleanText(titleLink),

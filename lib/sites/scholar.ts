@@ -149,7 +149,7 @@ function detectResults(doc: Document, url: URL): DetectedCard[] {
     const identity = identityOf(hrefs, clusterOf(result, url), own && !isScholarUrl(own) ? own : undefined);
     if (!identity) continue;
     cards.push(
-      lazyCard({ id: identity.id, aliases: identity.aliases, root: result, mount: mountAfter(result, h3) }, () => {
+      lazyCard({ id: identity.id, aliases: identity.aliases, root: result, place: () => ({ mount: mountAfter(result, h3) }) }, () => {
         const side = [...result.querySelectorAll(SIDE_LINKS)].find((a) => /\[PDF\]/i.test(a.textContent ?? '') || /\.pdf($|\?)/i.test(a.getAttribute('href') ?? ''));
         return {
           title: cleanText(h3, TITLE_BADGES).replace(/^(\[[A-Z ]+\]\s*)+/, ''),
@@ -186,7 +186,7 @@ function detectProfile(doc: Document, url: URL): DetectedCard[] {
     const cluster = clusterN ? clusterId(clusterN) : null;
     const cell = link.parentElement ?? row;
     cards.push(
-      lazyCard({ id, aliases: cluster ? [cluster] : [], root: row, mount: mountAfter(row, link) }, () => ({
+      lazyCard({ id, aliases: cluster ? [cluster] : [], root: row, place: () => ({ mount: mountAfter(row, link) }) }, () => ({
         title: cleanText(link),
         authors: authorsFromByline(cleanText(cell.querySelector(PROFILE_BYLINE))),
         links: compactLinks({ scholar: view, url: clusterN ? `https://scholar.google.com/scholar?cluster=${clusterN}` : undefined }),

@@ -12,12 +12,15 @@ export interface DetectedCard {
   aliases: string[];
   /** The card's root element: gets `data-margins-id` and the state attributes. */
   root: Element;
-  /** Where our controls go, and how (`afterend` of a title, `beforeend` of a meta block...). */
+  /**
+   * Where our controls go, and how (`afterend` of a title, `beforeend` of a meta block...). Adapters may
+   * find it when first asked (lazyCard): the runtime asks as it puts the card's controls in.
+   */
   mount: { anchor: Element; position: InsertPosition };
   /**
-   * The title as the card shows it, when detection already read it: names the card's controls for
-   * screen readers without reading the card's details (on Hugging Face those come from the page's
-   * hydration JSON, which would otherwise be parsed while the page loads).
+   * The title as the card's title link shows it, when the adapter reads it there: names the card's
+   * controls for screen readers without reading the card's details (on Hugging Face those come from
+   * the page's hydration JSON, which would otherwise be parsed as the first controls go in).
    */
   label?: string;
   title: string;
