@@ -55,8 +55,10 @@ function httpUrl(href: string, base?: string | URL): URL | null {
 /** Normalise a bare arXiv identifier (`2301.00001v2`, `math.GT/0309136`, `arXiv:2301.00001`). */
 export function parseArxivId(raw: string): ParsedId | null {
   let s = raw.trim();
-  s = s.replace(/^arxiv:\s*/i, '');
-  s = s.replace(/\.pdf$/i, '');
+  // Pages mostly hand us bare ids (a listing's 2,000 links): the prefix and the suffix are looked for
+  // only when the first or the last character says one may be there.
+  if (s[0] === 'a' || s[0] === 'A') s = s.replace(/^arxiv:\s*/i, '');
+  if (s.endsWith('f') || s.endsWith('F')) s = s.replace(/\.pdf$/i, '');
   const m = NEW_ARXIV.exec(s);
   if (m) {
     // 4-digit numbers from 0704 to 1412, 5-digit from 1501 on.

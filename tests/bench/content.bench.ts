@@ -80,17 +80,36 @@ interface Sample {
   longOurs: number[];
 }
 
+/**
+ * In the page: wait until `n` card roots carry data-margins-id, then let the page (and us) settle (an
+ * idle period, a frame, 300 ms). Counted from the observer's records, not by querying the page again
+ * on every change, so that the waiting costs either side next to nothing.
+ */
+const MARKED_AND_SETTLED = `(n) => new Promise((resolve) => {
+  const settle = () => requestIdleCallback(() => requestAnimationFrame(() => setTimeout(resolve, 300)));
+  let marked = document.querySelectorAll('[data-margins-id]').length;
+  if (marked >= n) return settle();
+  const observer = new MutationObserver((records) => {
+    for (const r of records) if (r.oldValue === null) marked++;
+    if (marked >= n) { observer.disconnect(); settle(); }
+  });
+  observer.observe(document, { subtree: true, attributes: true, attributeOldValue: true, attributeFilter: ['data-margins-id'] });
+})`;
+
 async function measure(context: BrowserContext, url: string, cards: number, withExtension: boolean): Promise<Sample> {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
   const before = await taskDuration(cdp);
   await page.goto(url, { waitUntil: 'load' });
-  // Both sides make the same call, so both pay for Playwright's injected script (about 20 ms of main
-  // thread on this page); without the extension it returns at its first check.
-  await page.waitForFunction((n) => document.querySelectorAll('[data-margins-id]').length >= n, withExtension ? cards : 0, { timeout: 60_000 });
-  // Let the page (and us) settle: two idle frames after the last mutation.
-  await page.evaluate(() => new Promise((r) => requestIdleCallback(() => requestAnimationFrame(() => setTimeout(r, 300)))));
+  // Through the DevTools protocol, not Playwright's waitForFunction or evaluate: those first load
+  // Playwright's own script into the page (about 12 ms of main thread on the Hugging Face page), which
+  // would count as the page's own time on both sides and make any ratio look smaller than it is.
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${url}: ${cards} cards not marked within 60 s`)), 60_000)));
+  const waiting = cdp.send('Runtime.evaluate', { expression: `(${MARKED_AND_SETTLED})(${withExtension ? cards : 0})`, awaitPromise: true });
+  const waited = await Promise.race([waiting, timedOut]).finally(() => clearTimeout(timer));
+  if (waited.exceptionDetails) throw new Error(`waiting in the page failed: ${waited.exceptionDetails.text}`);
   const after = await taskDuration(cdp);
   const longOurs = await page.evaluate(() => {
     const w = window as unknown as { __longtasks: { start: number; duration: number }[]; __firstMark?: number };
@@ -246,8 +265,9 @@ export async function run(): Promise<BenchResult[]> {
     // Rounds of one load on each side, so that machine noise hits every side alike, and each side goes
     // first in turn: a load leaves work behind for the next one (the floor measured right after Margins
     // read 1-2 ms more than right after the page alone). The first round is a warm-up. A short page gets
-    // twice the rounds: the same noise is a larger share of it.
-    const rounds = p.cards >= 1000 ? RUNS : 2 * RUNS;
+    // four times the rounds: the same noise is a larger share of it (on this machine one side's loads
+    // of the Hugging Face page range over 25 ms within a run, against a few ms between the sides).
+    const rounds = p.cards >= 1000 ? RUNS : 4 * RUNS;
     const sides = [
       { context: plain.context, extension: false, samples: without },
       { context: ext.context, extension: true, samples: withExt },
