@@ -107,12 +107,14 @@ describe('import: preview, apply, one transaction', () => {
   });
 
   it('takes the file as its JSON text (what pages send): the same merge; broken text is refused, nothing written', async () => {
-    const file = fileFromB(Date.now());
     const other = freshDb();
     await applyEdits(other, [
       { id: P1, paper: paper(P1, 'Paper one'), star: true, addTags: ['ml'], note: 'A wrote this' },
       { id: P2, paper: paper(P2, 'Paper two'), addTags: ['ml'] },
     ]);
+    // The file is made after both libraries' edits, so that its newer clocks (10 ms on) are newer than
+    // both: made before the second library's edits, a slow machine could stamp those later than the file's.
+    const file = fileFromB(Date.now());
     const before = await dumpDb(db);
     await expect(applyImport(db, JSON.stringify(file).slice(0, 200))).rejects.toThrow(/not valid JSON.*cut short.*Nothing was imported/);
     await expect(applyImport(db, JSON.stringify({ ...file, version: 99 }))).rejects.toThrow(/newer version of Margins/);
