@@ -186,10 +186,12 @@ function detectListing(doc: Document, url: URL): DetectedCard[] {
   return cardsFromLinks(hits, boundary, CARD).map(({ root, id, links }) => {
     // The title link and its heading are read when the card's controls go in (they go after the
     // heading, named by its text) or its details are asked for: not for cards the reader never nears.
+    // From the card's links as the page has them then: the site may have re-rendered its title since.
     let title: { link: { el: Element | null; text: string }; heading: Element | null } | undefined;
     const titleOf = () => {
       if (!title) {
-        const link = titleLinkOf(links);
+        const now = [...root.querySelectorAll(PAPER_LINK)].filter((a) => paperIdOf(a, url, known) === id);
+        const link = titleLinkOf(now.length ? now : links);
         title = { link, heading: link.el ? headingOf(link.el, root) : root.querySelector('h1, h2, h3, h4, h5, h6') };
       }
       return title;

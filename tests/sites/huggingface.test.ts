@@ -62,6 +62,19 @@ describe('Hugging Face daily list, Aug-2024 capture', () => {
     }
   });
 
+  it("finds where a card's controls go when they go in: a title the site re-rendered after detection gets them", () => {
+    // Detection reads only ids and roots; the title heading is looked for when the controls are put in,
+    // so a heading Svelte replaced in between (same card, new element) is the one found.
+    const page = loadFixture(file, url, { fresh: true });
+    const [first] = detect(page, url);
+    const old = first.root.querySelector('h3')!;
+    const rerendered = old.cloneNode(true) as Element;
+    old.replaceWith(rerendered);
+    expect(first.mount.anchor).toBe(rerendered);
+    expect(first.mount.position).toBe('afterend');
+    expect(first.label).toBe('The Llama 3 Herd of Models');
+  });
+
   it('falls back on the markup when the embedded data is gone (titles still clean)', () => {
     const bare = loadFixture(file, url, { fresh: true });
     for (const el of bare.querySelectorAll('[data-props]')) el.removeAttribute('data-props');
