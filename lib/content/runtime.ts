@@ -397,6 +397,10 @@ export class MarginsPage {
           fresh.push(card);
           // Where its controls go is found when they go in (show), from the page as it is then.
           if (card.root.isConnected) this.mount(card);
+        } else if (!existing.shown) {
+          // No controls yet: keep this scan's reading of the card, whose elements are the page's now (a
+          // re-rendered title is where the controls must go, not the element it replaced).
+          existing.card = card;
         }
         const m = this.mounted.get(card.root);
         if (m) {

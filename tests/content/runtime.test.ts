@@ -250,6 +250,22 @@ describe('the viewport observer before and after the reader first moves', () => 
   });
 });
 
+describe('where controls go after the site re-renders a card', () => {
+  it("puts a card's controls after its title as the page has it then, not after the title it replaced", async () => {
+    const { adapter, roots } = listing();
+    const page = new MarginsPage(adapter, ctx);
+    await page.scan();
+    // The site re-renders the first card's title before the card comes near the viewport.
+    const rerendered = roots[0].firstElementChild!.cloneNode(true) as Element;
+    roots[0].firstElementChild!.replaceWith(rerendered);
+    await page.scan();
+    page.show(page.ordered[0]);
+    const host = roots[0].querySelector('[data-margins-ui]');
+    expect(host).not.toBeNull();
+    expect(host!.previousElementSibling).toBe(rerendered);
+  });
+});
+
 describe('the state a page shows after its report is answered', () => {
   it('clears a star the answer to a re-rendered card leaves out (the background answers only papers with something on them)', async () => {
     const { adapter, roots } = listing();
