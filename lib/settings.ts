@@ -27,7 +27,8 @@ export const DEFAULT_SETTINGS: Settings = {
 };
 
 /** Stored under `settings` (the key WXT's storage item used: settings saved before keep working). */
-export const settingsItem = localItem<Settings>('settings', DEFAULT_SETTINGS);
+// Pure: the content scripts import the defaults from here, and must not carry the storage item with them.
+export const settingsItem = /* @__PURE__ */ localItem<Settings>('settings', DEFAULT_SETTINGS);
 
 /** Stored settings merged over the defaults (a setting added later gets its default). */
 export function withDefaults(stored: Partial<Settings> | undefined): Settings {

@@ -9,7 +9,7 @@ import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { ask } from '@/lib/messaging/client';
 import type { AnnotationsChangedPush, PageCardsReply, SettingsChangedPush } from '@/lib/messaging/protocol';
 import { type AnnotationView, EMPTY_VIEW, type PaperInput } from '@/lib/model';
-import type { Settings } from '@/lib/settings';
+import { DEFAULT_SETTINGS, type Settings } from '@/lib/settings';
 import type { DetectedCard, SiteAdapter } from '@/lib/sites/types';
 import { applySeenAttribute, applyStateAttributes, clearCardRoot, markCardRoot } from './card-state';
 import { CardControls } from './controls';
@@ -83,12 +83,9 @@ function placeInViewport(root: Element): 'in' | 'below' | 'neither' {
   return r.top >= innerHeight ? 'below' : 'in';
 }
 
-/**
- * What of the settings a page shows: its listing modes and NEW badges (the others are read when used).
- * Until the first answer a page shows what the defaults say: every card, and new papers marked.
- */
-function pageLook(s: Settings | null): string {
-  return s ? `${s.starredOnListings}/${s.seenOnListings}/${s.markNew}` : 'show/show/true';
+/** What of the settings a page shows: its listing modes and NEW badges (the others are read when used). */
+function pageLook(s: Settings): string {
+  return `${s.starredOnListings}/${s.seenOnListings}/${s.markNew}`;
 }
 
 function yieldToPage(): Promise<void> {
@@ -120,8 +117,8 @@ export class MarginsPage {
   private readonly byId = new Map<string, Set<MountedCard>>();
   private readonly views = new Map<string, AnnotationView>();
   private tagCache: { name: string; color?: string }[] | null = null;
-  /** The reader's settings, as the background's first answer brings them (defaults until then). */
-  private settings: Settings | null = null;
+  /** The reader's settings, as the background's first answer brings them (the defaults until then). */
+  private settings: Settings = DEFAULT_SETTINGS;
   private observer: MutationObserver | null = null;
   /**
    * Shows each card's controls when the card comes into view (a 2,000-entry page shows about 20); once
@@ -214,7 +211,7 @@ export class MarginsPage {
   }
 
   get shortcutsEnabled(): boolean {
-    return this.settings?.shortcuts ?? true;
+    return this.settings.shortcuts;
   }
 
   /** Put the page stylesheet in place (or update it) for these modes, when it has anything to do. */
@@ -240,7 +237,7 @@ export class MarginsPage {
   /** The listing modes the reader's settings turn on for this page. */
   private modesOn(): ListingMode[] {
     const s = this.settings;
-    if (!s || !this.isListing()) return [];
+    if (!this.isListing()) return [];
     const modes: ListingMode[] = [];
     if (s.starredOnListings !== 'show') modes.push(`${s.starredOnListings}-starred`);
     if (s.seenOnListings !== 'show') modes.push(`${s.seenOnListings}-seen`);
@@ -570,7 +567,7 @@ export class MarginsPage {
 
   /** Does this card show its NEW badge (new to the reader, and the setting is on)? */
   private marksNew(m: MountedCard): boolean {
-    return m.isNew && (this.settings?.markNew ?? true);
+    return m.isNew && this.settings.markNew;
   }
 
   private forget(root: Element, m: MountedCard): void {
