@@ -213,6 +213,26 @@ function median(xs: number[]): number {
 }
 
 /**
+ * A 95% interval for the median of `xs` (percentile bootstrap, 2,000 resamples, fixed seed so that a run's
+ * note can be reproduced from its samples): how far the machine's noise leaves a median of a few dozen
+ * rounds from the one a longer run would give.
+ */
+function medianInterval(xs: number[]): [number, number] {
+  let seed = 0x9e3779b9;
+  const random = () => {
+    // mulberry32
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const medians: number[] = [];
+  for (let b = 0; b < 2000; b++) medians.push(median(xs.map(() => xs[Math.floor(random() * xs.length)])));
+  medians.sort((a, b) => a - b);
+  return [medians[Math.floor(0.025 * medians.length)], medians[Math.ceil(0.975 * medians.length) - 1]];
+}
+
+/**
  * The floor under any extension: an extension whose one content script, on the same pages and at the same
  * moment (document_idle), only marks each card root as Margins does, and does nothing else. Chromium's
  * own cost of running an extension's script in a page (its isolated world, the script's loading) is in it.
@@ -294,14 +314,16 @@ export async function run(): Promise<BenchResult[]> {
     const ours = median(withExt.map((s) => s.taskMs));
     const floorMs = median(withFloor.map((s) => s.taskMs));
     // Each round's own ratio too: the rounds' loads follow the machine's drift together.
-    const roundRatio = median(withExt.map((s, i) => s.taskMs / without[i].taskMs));
+    const roundRatios = withExt.map((s, i) => s.taskMs / without[i].taskMs);
+    const roundRatio = median(roundRatios);
+    const [low, high] = medianInterval(roundRatios);
     results.push({
       name: `${p.name}: main-thread time with Margins`,
       value: ours,
       unit: 'ms',
       baseline: base,
       budget: base * 1.1,
-      note: `median of ${rounds}; median of the rounds' own ratios ${roundRatio.toFixed(2)}x`,
+      note: `median of ${rounds}; median of the rounds' own ratios ${roundRatio.toFixed(2)}x (95% interval ${low.toFixed(2)}x-${high.toFixed(2)}x)`,
     });
     results.push({
       name: `${p.name}: main-thread time with an extension whose content script only marks the cards (the floor)`,
